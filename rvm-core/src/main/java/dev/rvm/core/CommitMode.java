@@ -1,0 +1,12 @@
+package dev.rvm.core;
+
+/** The paper's {@code end_transaction} mode: whether commit waits for the log force. */
+public enum CommitMode {
+    /** Returns only after the commit record is forced to the log: durable on return. */
+    FLUSH,
+    /**
+     * Returns at once; the commit becomes durable at the next {@link RecoverableMemory#flush()} or forced
+     * commit. A crash may lose the last lazily committed transactions, never part of one, and only a suffix.
+     */
+    NO_FLUSH
+}

@@ -1,0 +1,433 @@
+package dev.rvm.core.internal;
+
+import dev.rvm.core.BranchId;
+import dev.rvm.core.CommitMode;
+import dev.rvm.core.ErrorCode;
+import dev.rvm.core.RecoverableMemory;
+import dev.rvm.core.Region;
+import dev.rvm.core.RestoreMode;
+import dev.rvm.core.RvmException;
+import dev.rvm.core.RvmOptions;
+import dev.rvm.core.Statistics;
+import dev.rvm.core.Transaction;
+import dev.rvm.core.internal.lock.RangeLockManager;
+import dev.rvm.core.internal.log.LogFile;
+import dev.rvm.core.internal.log.LogFormat;
+import dev.rvm.core.internal.log.LogRecord;
+import dev.rvm.core.internal.log.LogWriter;
+import dev.rvm.core.internal.log.RecordBuilder;
+import dev.rvm.core.internal.memory.Memory;
+import dev.rvm.core.internal.segment.SegmentFile;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The store: ties the log, the segments, the regions, locks, branches and truncation together, and implements
+ * {@link RecoverableMemory}. Thread-safe.
+ */
+public final class Engine implements RecoverableMemory {
+    private static final System.Logger LOG = System.getLogger("dev.rvm.core");
+
+    private final RvmOptions options;
+    private final Closeable storeLock;
+    private final LogFile log;
+    private final long storeId;
+    private final StatusKeeper status;
+    private final SegmentRegistry segments;
+    private final LogWriter writer;
+    private final RangeLockManager locks = new RangeLockManager();
+    private final Branches branches = new Branches(this);
+    private final Truncator truncator;
+    private final ExecutorService ownExecutor;
+    private final Counters counters = new Counters();
+    private final ThreadLocal<TransactionImpl> current = new ThreadLocal<>();
+    private final ThreadLocal<RecordBuilder> builders = ThreadLocal.withInitial(RecordBuilder::new);
+    private final ThreadLocal<byte[][]> scratch = ThreadLocal.withInitial(() -> new byte[][] {new byte[64]});
+    private final AtomicLong transactionIds = new AtomicLong();
+    private final Object mapLock = new Object();
+    private final List<RegionImpl> regions = new CopyOnWriteArrayList<>();
+    private final Map<Integer, AtomicLong> lastLogged = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private Engine(RvmOptions options, Closeable storeLock, LogFile log, StoreFiles.Opened opened) throws IOException {
+        this.options = options;
+        this.storeLock = storeLock;
+        this.log = log;
+        this.storeId = opened.status().storeId();
+        this.status = new StatusKeeper(log, opened.status());
+        int epoch = opened.status().epoch() + 1;
+        // The new epoch is durable before any record carries it, so no stale record can ever look newer.
+        status.startEpoch(epoch);
+        this.segments = new SegmentRegistry(options.storage(), options.directory(), storeId, status);
+        segments.openAll();
+        this.ownExecutor = options.truncationExecutor() == null ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rvm-truncation");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        this.truncator = new Truncator(this, ownExecutor != null ? ownExecutor : options.truncationExecutor(),
+                options.truncationThreshold());
+        long head = opened.status().head();
+        Recovery.Result rr = Recovery.run(log, storeIdLow(), head, segments);
+        this.writer = new LogWriter(log, storeIdLow(), epoch, head, rr.tail(), options.coalescing(),
+                options.lazyBufferLimit(), options.logFullTimeout().toNanos(), () -> truncator.maybeSchedule(true));
+        for (LogRecord p : rr.inDoubt()) {
+            byte[] raw = p.rawBytes();
+            RecordBuilder rb = new RecordBuilder().reset(LogFormat.PREPARE, LogFormat.FLAG_RELOGGED)
+                    .bytes(raw, LogFormat.HEADER_SIZE, raw.length - LogFormat.HEADER_SIZE - LogFormat.TRAILER_SIZE);
+            long end = writer.appendReserved(rb);
+            branches.recovered(p, end - rb.sealedLength());
+        }
+        writer.forceSealed();
+        status.recovered(rr.tail(), System.currentTimeMillis(), rr.records());
+        writer.advanceHead(rr.tail());
+        counters.lastRecoveryNanos = rr.nanos();
+        counters.lastRecoveryRecords = rr.records();
+        counters.lastRecoveryBytes = rr.bytes();
+        if (rr.records() > 0) {
+            LOG.log(System.Logger.Level.INFO, "RVM recovery replayed {0} records ({1} bytes) in {2} ms; {3} in doubt",
+                    rr.records(), rr.bytes(), rr.nanos() / 1_000_000, rr.inDoubt().size());
+        }
+    }
+
+    /** Implements {@link RecoverableMemory#open}. */
+    public static Engine open(RvmOptions options) {
+        StoreFiles.Opened opened = StoreFiles.openLocked(options);
+        try {
+            return new Engine(options, opened.lock(), opened.log(), opened);
+        } catch (IOException e) {
+            opened.closeQuietly();
+            throw new RvmException(ErrorCode.IO_ERROR, "opening the store in " + options.directory() + " failed: " + e, e);
+        } catch (RuntimeException | Error e) {
+            opened.closeQuietly();
+            throw e;
+        }
+    }
+
+    // ---- accessors for the collaborators in this package
+
+    LogWriter writer() {
+        return writer;
+    }
+
+    LogFile logFile() {
+        return log;
+    }
+
+    StatusKeeper status() {
+        return status;
+    }
+
+    SegmentRegistry segments() {
+        return segments;
+    }
+
+    RangeLockManager locks() {
+        return locks;
+    }
+
+    Branches branches() {
+        return branches;
+    }
+
+    Counters counters() {
+        return counters;
+    }
+
+    int storeIdLow() {
+        return (int) storeId;
+    }
+
+    TransactionImpl currentTransaction() {
+        return current.get();
+    }
+
+    void associate(TransactionImpl t, TransactionImpl leaving) {
+        if (t != null) {
+            current.set(t);
+        } else if (current.get() == leaving) {
+            current.remove();
+        }
+    }
+
+    void checkUsable() {
+        if (closed) {
+            throw new RvmException(ErrorCode.STORE_CLOSED, "the store in " + options.directory() + " is closed");
+        }
+        IOException f = writer == null ? null : writer.failure();
+        if (f != null) {
+            throw new RvmException(ErrorCode.STORE_FAILED, "an I/O failure stopped the store in " + options.directory()
+                    + "; close it and reopen it to recover", f);
+        }
+    }
+
+    void checkTwoPhaseAllowed() {
+        if (!options.rangeLocks()) {
+            throw new RvmException(ErrorCode.ILLEGAL_STATE,
+                    "prepare refused: two-phase commit needs range locks, which this store has switched off");
+        }
+    }
+
+    RegionImpl own(Region region) {
+        if (!(region instanceof RegionImpl) || ((RegionImpl) region).engine != this) {
+            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "region " + region + " does not belong to this store");
+        }
+        RegionImpl r = (RegionImpl) region;
+        if (!r.isMapped()) {
+            throw new RvmException(ErrorCode.ILLEGAL_STATE, "region " + r + " is not mapped");
+        }
+        return r;
+    }
+
+    void lockRange(TransactionImpl t, RegionImpl r, long offset, long length, boolean exclusive) {
+        if (options.rangeLocks()) {
+            long s = r.offset() + offset;
+            locks.lock(t, r.segmentId, r.segment(), s, s + length, exclusive, options.lockTimeout().toNanos());
+        }
+    }
+
+    void lockRecovered(PreparedBranch b, int segmentId, long offset, int length) {
+        if (options.rangeLocks()) {
+            locks.lock(b, segmentId, segments.byId(segmentId).name(), offset, offset + length, true, 0);
+        }
+    }
+
+    void noteLogged(int segmentId) {
+        lastLogged.computeIfAbsent(segmentId, k -> new AtomicLong()).set(writer.tail() + 1);
+    }
+
+    /** Writes a committing transaction's redo (called by {@link TransactionImpl#commit}). */
+    void logCommit(TransactionImpl t, CommitMode mode) {
+        checkUsable();
+        if (mode == CommitMode.NO_FLUSH && options.coalescing()) {
+            byte[][] sc = scratch.get();
+            writer.appendLazy(null, g -> t.visitRanges(g, sc));
+        } else {
+            RecordBuilder rb = builders.get().reset(LogFormat.COMMIT, (byte) 0).varint(1);
+            t.encodeRanges(rb);
+            if (mode == CommitMode.FLUSH) {
+                writer.forceUpTo(writer.append(rb));
+            } else {
+                writer.appendLazy(rb, null);
+            }
+        }
+        t.forEachSegment(this::noteLogged);
+        truncator.maybeSchedule(false);
+    }
+
+    /** Copies the redo of a recovered branch that just committed into the regions that map it. */
+    void installRedo(LogRecord prepare) {
+        prepare.forEachRange((seg, offset, data, off, len) -> {
+            for (RegionImpl r : regions) {
+                if (r.segmentId == seg && r.overlaps(offset, offset + len)) {
+                    long from = Math.max(offset, r.offset());
+                    long to = Math.min(offset + len, r.offset() + r.length());
+                    r.memory.put(from - r.offset(), data, off + (int) (from - offset), (int) (to - from));
+                }
+            }
+            noteLogged(seg);
+        });
+    }
+
+    void backgroundFailure(RuntimeException e) {
+        if (!closed) {
+            LOG.log(System.Logger.Level.ERROR, "RVM background truncation failed", e);
+        }
+    }
+
+    // ---- RecoverableMemory
+
+    @Override
+    public void createSegment(String name, long size) {
+        checkUsable();
+        try {
+            segments.create(name, size);
+        } catch (IOException e) {
+            throw new RvmException(ErrorCode.IO_ERROR, "creating segment '" + name + "' failed: " + e, e);
+        }
+    }
+
+    @Override
+    public boolean segmentExists(String name) {
+        return segments.exists(name);
+    }
+
+    @Override
+    public long segmentSize(String name) {
+        return segments.byName(name).size();
+    }
+
+    @Override
+    public Region map(String segment, long offset, long length) {
+        checkUsable();
+        SegmentFile f = segments.byName(segment);
+        if (offset < 0 || length <= 0 || offset > f.size() - length) {
+            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "cannot map [" + offset + ", " + (offset + length)
+                    + ") of segment '" + segment + "' of " + f.size() + " bytes");
+        }
+        synchronized (mapLock) {
+            for (RegionImpl r : regions) {
+                if (r.segmentId == f.id() && r.overlaps(offset, offset + length)) {
+                    throw new RvmException(ErrorCode.OVERLAPPING_MAPPING, "[" + offset + ", " + (offset + length)
+                            + ") of segment '" + segment + "' overlaps mapped " + r);
+                }
+            }
+            AtomicLong logged = lastLogged.get(f.id());
+            if (logged != null && logged.get() > status.current().head()) {
+                truncate(); // the segment file lacks committed bytes still in the log
+            }
+            Memory m = new Memory(length);
+            synchronized (truncator.mutex()) {
+                byte[] buf = new byte[(int) Math.min(length, 1 << 20)];
+                for (long at = 0; at < length; at += buf.length) {
+                    int n = (int) Math.min(buf.length, length - at);
+                    try {
+                        f.read(offset + at, buf, 0, n);
+                    } catch (IOException e) {
+                        throw new RvmException(ErrorCode.IO_ERROR, "reading segment '" + segment + "' failed: " + e, e);
+                    }
+                    m.put(at, buf, 0, n);
+                }
+            }
+            RegionImpl r = new RegionImpl(this, f.id(), segment, offset, m);
+            regions.add(r);
+            return r;
+        }
+    }
+
+    @Override
+    public void unmap(Region region) {
+        RegionImpl r = own(region);
+        synchronized (mapLock) {
+            if (r.users.get() > 0) {
+                throw new RvmException(ErrorCode.REGION_IN_USE, "cannot unmap " + r + ": " + r.users.get()
+                        + " transaction(s) have declared ranges in it");
+            }
+            r.unmapped();
+            regions.remove(r);
+        }
+    }
+
+    @Override
+    public List<Region> regions() {
+        return List.copyOf(regions);
+    }
+
+    @Override
+    public Transaction begin(RestoreMode mode) {
+        checkUsable();
+        if (mode == null) {
+            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "restore mode is null");
+        }
+        TransactionImpl existing = current.get();
+        if (existing != null) {
+            throw new RvmException(ErrorCode.ILLEGAL_STATE, "thread " + Thread.currentThread().getName()
+                    + " already has " + existing.describe() + "; suspend it first (transactions do not nest)");
+        }
+        TransactionImpl t = new TransactionImpl(this, transactionIds.incrementAndGet(), mode);
+        current.set(t);
+        return t;
+    }
+
+    @Override
+    public Transaction current() {
+        return current.get();
+    }
+
+    @Override
+    public void flush() {
+        checkUsable();
+        writer.flushAll();
+    }
+
+    @Override
+    public void truncate() {
+        checkUsable();
+        writer.flushAll();
+        truncator.truncate();
+    }
+
+    @Override
+    public void commitPrepared(BranchId branch) {
+        branches.resolve(branch, true);
+    }
+
+    @Override
+    public void rollbackPrepared(BranchId branch) {
+        branches.resolve(branch, false);
+    }
+
+    @Override
+    public List<BranchId> inDoubt() {
+        return branches.inDoubt();
+    }
+
+    @Override
+    public Statistics statistics() {
+        LogWriter.Snapshot s = writer.snapshot();
+        Counters c = counters;
+        return new Statistics(c.commitsFlush.sum(), c.commitsNoFlush.sum(), c.aborts.sum(), c.prepares.sum(),
+                c.readOnlyPrepares.sum(), c.commitsPrepared.sum(), c.rollbacksPrepared.sum(), branches.count(),
+                s.forces(), s.records(), s.bytesLogged(), c.bytesSavedIntra.sum(), s.bytesSavedInter(),
+                c.truncations.sum(), c.truncationNanos.sum(), c.lastTruncationNanos, writer.capacity(),
+                s.tail() - s.head(), c.lastRecoveryNanos, c.lastRecoveryRecords, c.lastRecoveryBytes, locks.waits(),
+                locks.timeouts(), locks.deadlocks());
+    }
+
+    @Override
+    public long storeId() {
+        return storeId;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed && writer.failure() == null;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (writer.failure() == null) {
+                writer.flushAll();
+            }
+        } catch (RvmException e) {
+            LOG.log(System.Logger.Level.WARNING, "RVM could not flush lazy commits at close", e);
+        }
+        synchronized (truncator.mutex()) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (ownExecutor != null) {
+            ownExecutor.shutdown();
+        }
+        for (RegionImpl r : regions) {
+            r.unmapped();
+        }
+        regions.clear();
+        List<AutoCloseable> all = List.of(segments, log, storeLock);
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "RVM close: " + e, e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RecoverableMemory[" + options.directory() + ", store " + Long.toHexString(storeId) + "]";
+    }
+}

@@ -1,0 +1,138 @@
+package dev.rvm.core.internal;
+
+import dev.rvm.core.ErrorCode;
+import dev.rvm.core.Region;
+import dev.rvm.core.RvmException;
+import dev.rvm.core.internal.memory.Memory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A mapped region: its memory, and the check that every put lies in a declared range. Thread-safe. */
+final class RegionImpl implements Region {
+    final Engine engine;
+    final int segmentId;
+    private final String segment;
+    private final long offset;
+    private final long length;
+    final Memory memory;
+    /** Transactions (live or prepared) with declared ranges here; unmap waits for zero. */
+    final AtomicInteger users = new AtomicInteger();
+    private volatile boolean mapped = true;
+
+    RegionImpl(Engine engine, int segmentId, String segment, long offset, Memory memory) {
+        this.engine = engine;
+        this.segmentId = segmentId;
+        this.segment = segment;
+        this.offset = offset;
+        this.length = memory.length();
+        this.memory = memory;
+    }
+
+    @Override
+    public String segment() {
+        return segment;
+    }
+
+    @Override
+    public long offset() {
+        return offset;
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public boolean isMapped() {
+        return mapped && engine.isOpen();
+    }
+
+    void unmapped() {
+        mapped = false;
+    }
+
+    /** True if the region overlaps {@code [from, to)} of its segment. */
+    boolean overlaps(long from, long to) {
+        return offset < to && from < offset + length;
+    }
+
+    void checkBounds(long at, long len) {
+        if (at < 0 || len < 0 || at > length - len) {
+            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "[" + at + ", " + (at + len) + ") is outside region '"
+                    + segment + "'@" + offset + " of " + length + " bytes");
+        }
+    }
+
+    private void checkRead(long at, int len) {
+        if (!mapped) {
+            throw new RvmException(ErrorCode.ILLEGAL_STATE, "region '" + segment + "'@" + offset + " is unmapped");
+        }
+        checkBounds(at, len);
+    }
+
+    private void checkWrite(long at, int len) {
+        checkRead(at, len);
+        TransactionImpl t = engine.currentTransaction();
+        if (t == null) {
+            throw new RvmException(ErrorCode.NO_TRANSACTION, "write of " + len + " bytes at " + at + " in region '"
+                    + segment + "'@" + offset + " by thread " + Thread.currentThread().getName()
+                    + ", which has no transaction: begin one and call setRange first");
+        }
+        t.checkWrite(this, at, len);
+    }
+
+    @Override
+    public byte getByte(long at) {
+        checkRead(at, 1);
+        return memory.getByte(at);
+    }
+
+    @Override
+    public int getInt(long at) {
+        checkRead(at, 4);
+        return memory.getInt(at);
+    }
+
+    @Override
+    public long getLong(long at) {
+        checkRead(at, 8);
+        return memory.getLong(at);
+    }
+
+    @Override
+    public void get(long at, byte[] dst, int dstOffset, int len) {
+        checkRead(at, len);
+        java.util.Objects.checkFromIndexSize(dstOffset, len, dst.length);
+        memory.get(at, dst, dstOffset, len);
+    }
+
+    @Override
+    public void putByte(long at, byte value) {
+        checkWrite(at, 1);
+        memory.putByte(at, value);
+    }
+
+    @Override
+    public void putInt(long at, int value) {
+        checkWrite(at, 4);
+        memory.putInt(at, value);
+    }
+
+    @Override
+    public void putLong(long at, long value) {
+        checkWrite(at, 8);
+        memory.putLong(at, value);
+    }
+
+    @Override
+    public void put(long at, byte[] src, int srcOffset, int len) {
+        checkWrite(at, len);
+        java.util.Objects.checkFromIndexSize(srcOffset, len, src.length);
+        memory.put(at, src, srcOffset, len);
+    }
+
+    @Override
+    public String toString() {
+        return "Region[" + segment + "@" + offset + "+" + length + (mapped ? "" : ", unmapped") + "]";
+    }
+}

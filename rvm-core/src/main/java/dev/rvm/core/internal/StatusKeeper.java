@@ -1,0 +1,53 @@
+package dev.rvm.core.internal;
+
+import dev.rvm.core.internal.log.LogFile;
+import dev.rvm.core.internal.log.StatusBlock;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Owns the current status block and writes each change as the next alternating copy, forced before returning.
+ * Thread-safe (synchronized): truncation and segment creation may change it concurrently.
+ */
+final class StatusKeeper {
+    private final LogFile log;
+    private StatusBlock current;
+
+    StatusKeeper(LogFile log, StatusBlock current) {
+        this.log = log;
+        this.current = current;
+    }
+
+    synchronized StatusBlock current() {
+        return current;
+    }
+
+    synchronized void advanceHead(long head) throws IOException {
+        write(current.next(head, current.epoch(), current.segments()));
+    }
+
+    synchronized void startEpoch(int epoch) throws IOException {
+        write(current.next(current.head(), epoch, current.segments()));
+    }
+
+    synchronized void recovered(long head, long millis, long records) throws IOException {
+        write(current.next(head, current.epoch(), current.segments()).withRecovery(millis, records));
+    }
+
+    /** Adds a segment entry if the table has room; false if it does not. */
+    synchronized boolean addSegment(StatusBlock.Segment s) throws IOException {
+        List<StatusBlock.Segment> segs = new ArrayList<>(current.segments());
+        segs.add(s);
+        if (!StatusBlock.fits(segs)) {
+            return false;
+        }
+        write(current.next(current.head(), current.epoch(), segs));
+        return true;
+    }
+
+    private void write(StatusBlock next) throws IOException {
+        log.writeStatus(next);
+        current = next;
+    }
+}

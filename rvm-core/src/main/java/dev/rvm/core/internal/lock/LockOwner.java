@@ -1,0 +1,24 @@
+package dev.rvm.core.internal.lock;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Something that holds range locks: a live transaction, or a branch rebuilt in doubt by recovery. Its held locks
+ * are touched only by the {@link RangeLockManager}; {@link #waitingFor} is read by other threads for deadlock
+ * detection.
+ */
+public abstract class LockOwner {
+    volatile LockOwner waitingFor;
+    final List<RangeLockManager.Held> held = new ArrayList<>(4);
+
+    /** How the owner is named in lock errors, e.g. "transaction 12" or "in-doubt branch 0a1b...". */
+    public abstract String describe();
+
+    /** Whether this owner holds any lock. */
+    public boolean holdsLocks() {
+        synchronized (held) {
+            return !held.isEmpty();
+        }
+    }
+}

@@ -1,0 +1,435 @@
+package dev.rvm.core.internal.log;
+
+import dev.rvm.core.ErrorCode;
+import dev.rvm.core.RvmException;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Appends records to the circular log and makes them durable, with group commit: records are sealed into an
+ * in-memory staging buffer under a short lock; one thread at a time writes the buffer and forces the file, while
+ * others append to a fresh buffer and wait for a force that covers their own record.
+ *
+ * <p>Fail-stop: a failed write or force is not retried. The writer records the failure and every later call
+ * throws {@link ErrorCode#STORE_FAILED}, since what reached the disk is unknown until recovery.
+ *
+ * <p>Space: records occupy {@code [head, tail)}; an append that does not fit asks for a truncation and waits for
+ * {@link #advanceHead}. Space for re-logging in-doubt prepares is kept back ({@link #reserve}). Thread-safe.
+ */
+public final class LogWriter {
+    private static final int WRITE_OUT_THRESHOLD = 1 << 20;
+
+    private final LogFile file;
+    private final int storeIdLow;
+    private final int epoch;
+    private final long capacity;
+    private final boolean coalescing;
+    private final long lazyLimit;
+    private final long logFullTimeoutNanos;
+    private final Runnable spaceNeeded;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition durableAdvanced = lock.newCondition();
+    private final Condition spaceFreed = lock.newCondition();
+    private final RecordBuilder lazyRecord = new RecordBuilder();
+    private final LazyBuffer lazy = new LazyBuffer();
+
+    private volatile long head;
+    private volatile long tail;
+    private long written;
+    private volatile long durable;
+    private long reserved;
+    private byte[] staging = new byte[64 * 1024];
+    private byte[] spare = new byte[64 * 1024];
+    private int stagingLength;
+    private long stagingStart;
+    private boolean writing;
+    /** Set while an appender waits for space, so later appenders queue behind it and log order is kept. */
+    private Thread spaceWaiter;
+    private volatile IOException failure;
+
+    private long forces;
+    private long records;
+    private long bytesLogged;
+    private long bytesSavedInter;
+
+    /**
+     * A writer appending from {@code tail}, with everything before it durable.
+     *
+     * @param spaceNeeded called (without locks held) when an append waits for space
+     */
+    public LogWriter(LogFile file, int storeIdLow, int epoch, long head, long tail, boolean coalescing, long lazyLimit,
+            long logFullTimeoutNanos, Runnable spaceNeeded) {
+        this.file = file;
+        this.storeIdLow = storeIdLow;
+        this.epoch = epoch;
+        this.capacity = file.capacity();
+        this.head = head;
+        this.tail = tail;
+        this.written = tail;
+        this.durable = tail;
+        this.stagingStart = tail;
+        this.coalescing = coalescing;
+        this.lazyLimit = lazyLimit;
+        this.logFullTimeoutNanos = logFullTimeoutNanos;
+        this.spaceNeeded = spaceNeeded;
+    }
+
+    /**
+     * Appends a record after any buffered lazy commits. Returns the LSN just after it; it is durable once
+     * {@link #forceUpTo} with that LSN returns.
+     */
+    public long append(RecordBuilder rb) {
+        return append(rb, false);
+    }
+
+    /**
+     * Appends a record of an in-doubt branch (a copy of its prepare, or its outcome mark) using the space reserved
+     * for it. Does not queue behind appenders waiting for space, since truncation calls it to make space.
+     */
+    public long appendReserved(RecordBuilder rb) {
+        lock.lock();
+        try {
+            checkUsable();
+            return seal(rb, true);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long append(RecordBuilder rb, boolean useReserve) {
+        lock.lock();
+        try {
+            passGate();
+            drainLazy();
+            return seal(rb, useReserve);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void passGate() {
+        while (spaceWaiter != null && spaceWaiter != Thread.currentThread()) {
+            checkUsable();
+            spaceFreed.awaitUninterruptibly();
+        }
+        checkUsable();
+    }
+
+    /**
+     * Adds a lazily committed transaction. With coalescing, its ranges join the lazy group; without, it is sealed
+     * as its own record at once (still unforced). {@code ranges} is encoded by the caller into {@code rb} when
+     * coalescing is off, and visited into the group when on.
+     */
+    public void appendLazy(RecordBuilder rb, LazyRanges ranges) {
+        lock.lock();
+        try {
+            passGate();
+            if (!coalescing) {
+                seal(rb, false);
+                return;
+            }
+            ranges.addTo(lazy);
+            lazy.transactionAdded();
+            if (lazy.bytes() >= lazyLimit) {
+                drainLazy();
+            }
+        } finally {
+            lock.unlock();
+        }
+        maybeWriteOut();
+    }
+
+    /** The ranges of a lazy commit, copied into the group under the writer's lock. */
+    @FunctionalInterface
+    public interface LazyRanges {
+        /** Adds every range (with its commit-time value) to the group. */
+        void addTo(LazyGroup group);
+    }
+
+    /** What a lazy commit sees of the group. */
+    public interface LazyGroup {
+        /** Adds one range. */
+        void add(int segmentId, long offset, byte[] src, int off, int len);
+    }
+
+    /** Writes any lazy group and forces everything appended so far; returns the durable end. */
+    public long flushAll() {
+        long end;
+        lock.lock();
+        try {
+            passGate();
+            drainLazy();
+            end = tail;
+        } finally {
+            lock.unlock();
+        }
+        forceUpTo(end);
+        return end;
+    }
+
+    /**
+     * Forces every sealed record, leaving a lazy group in memory; returns the durable end. Truncation uses it:
+     * it must not queue behind appenders that wait for the space it is about to free.
+     */
+    public long forceSealed() {
+        long end;
+        lock.lock();
+        try {
+            checkUsable();
+            end = tail;
+        } finally {
+            lock.unlock();
+        }
+        forceUpTo(end);
+        return end;
+    }
+
+    /** Returns once every record before {@code lsn} is durable; shares forces with concurrent callers. */
+    public void forceUpTo(long lsn) {
+        if (durable >= lsn) {
+            checkUsable();
+            return;
+        }
+        lock.lock();
+        try {
+            while (durable < lsn) {
+                checkUsable();
+                if (writing) {
+                    durableAdvanced.awaitUninterruptibly();
+                    continue;
+                }
+                writeStaging(true);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes the staging buffer out (and forces it); called and returns with the lock held. */
+    private void writeStaging(boolean force) {
+        writing = true;
+        byte[] buf = staging;
+        int n = stagingLength;
+        long start = stagingStart;
+        long end = tail;
+        staging = spare;
+        spare = null;
+        stagingLength = 0;
+        stagingStart = end;
+        lock.unlock();
+        IOException failed = null;
+        try {
+            if (n > 0) {
+                file.write(start, buf, 0, n);
+            }
+            if (force) {
+                file.force();
+            }
+        } catch (IOException e) {
+            failed = e;
+        } finally {
+            lock.lock();
+        }
+        spare = buf;
+        writing = false;
+        if (failed != null) {
+            failure = failed;
+            durableAdvanced.signalAll();
+            spaceFreed.signalAll();
+            throw failed();
+        }
+        written = end;
+        if (force) {
+            durable = end;
+            forces++;
+        }
+        durableAdvanced.signalAll();
+    }
+
+    /** Writes a large staging buffer out without forcing, so it does not grow without bound. */
+    private void maybeWriteOut() {
+        if (stagingLength < WRITE_OUT_THRESHOLD) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (!writing && stagingLength >= WRITE_OUT_THRESHOLD && failure == null) {
+                writeStaging(false);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void drainLazy() {
+        if (lazy.isEmpty()) {
+            return;
+        }
+        bytesSavedInter += lazy.replacedBytes();
+        lazy.encode(lazyRecord);
+        seal(lazyRecord, false);
+    }
+
+    private long seal(RecordBuilder rb, boolean useReserve) {
+        int len = rb.sealedLength();
+        if (len > capacity - (useReserve ? 0 : reserved)) {
+            throw new RvmException(ErrorCode.RECORD_TOO_LARGE, "a record of " + len + " bytes does not fit in a log of "
+                    + capacity + " bytes (" + reserved + " reserved for in-doubt branches)");
+        }
+        awaitSpace(len, useReserve);
+        long lsn = tail;
+        rb.seal(lsn, storeIdLow, epoch, durable);
+        if (stagingLength + len > staging.length) {
+            staging = java.util.Arrays.copyOf(staging, Math.max(staging.length * 2, stagingLength + len));
+        }
+        System.arraycopy(rb.buffer(), 0, staging, stagingLength, len);
+        stagingLength += len;
+        tail = lsn + len;
+        records++;
+        bytesLogged += len;
+        return tail;
+    }
+
+    private void awaitSpace(int len, boolean useReserve) {
+        if (tail + len - head <= capacity - (useReserve ? 0 : reserved)) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        boolean gateOwner = spaceWaiter == null;
+        if (gateOwner) {
+            spaceWaiter = me;
+        }
+        try {
+            awaitSpaceGated(len, useReserve);
+        } finally {
+            if (gateOwner) {
+                spaceWaiter = null;
+                spaceFreed.signalAll();
+            }
+        }
+    }
+
+    private void awaitSpaceGated(int len, boolean useReserve) {
+        long deadline = System.nanoTime() + logFullTimeoutNanos;
+        while (tail + len - head > capacity - (useReserve ? 0 : reserved)) {
+            checkUsable();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new RvmException(ErrorCode.LOG_FULL, "no log space for a record of " + len + " bytes after waiting "
+                        + TimeUnit.NANOSECONDS.toMillis(logFullTimeoutNanos) + " ms (used " + (tail - head) + " of "
+                        + capacity + ", " + reserved + " reserved for in-doubt branches)");
+            }
+            lock.unlock();
+            try {
+                spaceNeeded.run();
+            } finally {
+                lock.lock();
+            }
+            try {
+                spaceFreed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RvmException(ErrorCode.LOG_FULL, "interrupted while waiting for log space", e);
+            }
+        }
+    }
+
+    /** Frees the log before {@code newHead} (truncation has applied it). */
+    public void advanceHead(long newHead) {
+        lock.lock();
+        try {
+            if (newHead > head) {
+                head = newHead;
+            }
+            spaceFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keeps back {@code bytes} (positive) or releases them (negative) for re-logging in-doubt prepares. */
+    public void reserve(long bytes) {
+        lock.lock();
+        try {
+            reserved += bytes;
+            if (bytes < 0) {
+                spaceFreed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Marks the writer failed (for example when a segment force failed during truncation). */
+    public void fail(IOException cause) {
+        lock.lock();
+        try {
+            if (failure == null) {
+                failure = cause;
+            }
+            durableAdvanced.signalAll();
+            spaceFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The failure that stopped the writer, or {@code null}. */
+    public IOException failure() {
+        return failure;
+    }
+
+    private void checkUsable() {
+        if (failure != null) {
+            throw failed();
+        }
+    }
+
+    private RvmException failed() {
+        return new RvmException(ErrorCode.STORE_FAILED,
+                "the log could not be written or forced; the store stopped and must be reopened to recover", failure);
+    }
+
+    /** A consistent snapshot of positions and counters. */
+    public Snapshot snapshot() {
+        lock.lock();
+        try {
+            return new Snapshot(head, tail, durable, reserved, forces, records, bytesLogged, bytesSavedInter);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Positions and counters of the writer at one moment. */
+    public record Snapshot(long head, long tail, long durable, long reserved, long forces, long records,
+            long bytesLogged, long bytesSavedInter) {
+    }
+
+    /** Bytes of the log in use now, read without locking (for threshold checks). */
+    public long used() {
+        return tail - head;
+    }
+
+    /** Bytes of the record area. */
+    public long capacity() {
+        return capacity;
+    }
+
+    /** LSN of the next record. */
+    public long tail() {
+        lock.lock();
+        try {
+            return tail;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The session epoch stamped on records. */
+    public int epoch() {
+        return epoch;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.rvm.core.internal.replay;
+
+import dev.rvm.core.internal.segment.SegmentFile;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * Applies redo ranges to segment files a page at a time: each touched page is read once, patched by every
+ * range in log order, and written once. This turns millions of small ranges into a few large writes, which is
+ * what makes recovery and truncation fast. Not thread-safe.
+ */
+public final class PageApplier {
+    private static final int PAGE = 4096;
+    private static final int MAX_CACHED_PAGES = 16 * 1024; // 64 MiB
+
+    private final IntFunction<SegmentFile> segments;
+    private final Map<Integer, Map<Long, byte[]>> pages = new HashMap<>();
+    private final Set<SegmentFile> touched = new HashSet<>();
+    private int cached;
+    private long rangesApplied;
+    private long bytesApplied;
+    private int lastSeg = -1;
+    private long lastPage = -1;
+    private byte[] lastData;
+
+    /** Applies to the segments {@code segments} resolves by id (it throws for an unknown id). */
+    public PageApplier(IntFunction<SegmentFile> segments) {
+        this.segments = segments;
+    }
+
+    /** Applies one range. */
+    public void apply(int segmentId, long offset, byte[] data, int dataOffset, int length) throws IOException {
+        SegmentFile seg = segments.apply(segmentId);
+        if (offset < 0 || offset + length > seg.size()) {
+            throw new IOException("redo range [" + offset + ", " + (offset + length) + ") outside segment '" + seg.name()
+                    + "' of " + seg.size() + " bytes");
+        }
+        rangesApplied++;
+        bytesApplied += length;
+        long at = offset;
+        int from = dataOffset;
+        int left = length;
+        while (left > 0) {
+            long pageNo = at / PAGE;
+            int inPage = (int) (at % PAGE);
+            int n = Math.min(left, PAGE - inPage);
+            byte[] page = page(seg, pageNo);
+            System.arraycopy(data, from, page, inPage, n);
+            at += n;
+            from += n;
+            left -= n;
+        }
+    }
+
+    private byte[] page(SegmentFile seg, long pageNo) throws IOException {
+        if (seg.id() == lastSeg && pageNo == lastPage) {
+            return lastData;
+        }
+        Map<Long, byte[]> segPages = pages.computeIfAbsent(seg.id(), k -> new HashMap<>());
+        byte[] p = segPages.get(pageNo);
+        if (p == null) {
+            if (cached >= MAX_CACHED_PAGES) {
+                writeOut();
+                segPages = pages.computeIfAbsent(seg.id(), k -> new HashMap<>());
+            }
+            p = new byte[PAGE];
+            seg.read(pageNo * PAGE, p, 0, pageLength(seg, pageNo));
+            segPages.put(pageNo, p);
+            touched.add(seg);
+            cached++;
+        }
+        lastSeg = seg.id();
+        lastPage = pageNo;
+        lastData = p;
+        return p;
+    }
+
+    private static int pageLength(SegmentFile seg, long pageNo) {
+        return (int) Math.min(PAGE, seg.size() - pageNo * PAGE);
+    }
+
+    /** Writes every patched page (not forced). */
+    private void writeOut() throws IOException {
+        for (Map.Entry<Integer, Map<Long, byte[]>> s : pages.entrySet()) {
+            SegmentFile seg = segments.apply(s.getKey());
+            for (Map.Entry<Long, byte[]> p : s.getValue().entrySet()) {
+                seg.write(p.getKey() * PAGE, p.getValue(), 0, pageLength(seg, p.getKey()));
+            }
+        }
+        pages.clear();
+        cached = 0;
+        lastSeg = -1;
+        lastPage = -1;
+        lastData = null;
+    }
+
+    /** Writes every patched page and forces every segment touched. */
+    public void finish() throws IOException {
+        writeOut();
+        for (SegmentFile seg : touched) {
+            seg.force();
+        }
+        touched.clear();
+    }
+
+    /** Ranges applied so far. */
+    public long rangesApplied() {
+        return rangesApplied;
+    }
+
+    /** Bytes applied so far. */
+    public long bytesApplied() {
+        return bytesApplied;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.rvm.core.io;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Production {@link Storage}: plain files through {@link FileChannel}, forced with {@code fsync}.
+ *
+ * <p>Never memory-maps a file: segment files change only through truncation and recovery. Thread-safe.
+ */
+public final class FileStorage implements Storage {
+
+    /** Paths locked by this JVM: {@link FileChannel#tryLock()} alone does not exclude a second open here. */
+    private static final Set<Path> LOCKED_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+
+    private static final FileStorage INSTANCE = new FileStorage();
+
+    private FileStorage() {
+    }
+
+    /** The shared instance; it holds no per-store state. */
+    public static FileStorage instance() {
+        return INSTANCE;
+    }
+
+    @Override
+    public boolean exists(Path path) {
+        return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public StorageFile create(Path path, long size) throws IOException {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(path.toString());
+        }
+        FileChannel ch = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ownerOnlyFile());
+        try {
+            if (size > 0) {
+                // Extend by writing the last byte: the file reads as zeros and has its final length.
+                ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+            }
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        forceDirectory(path.toAbsolutePath().getParent());
+        return new Channel(ch);
+    }
+
+    @Override
+    public StorageFile open(Path path) throws IOException {
+        return new Channel(openChannel(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    @Override
+    public StorageFile openReadOnly(Path path) throws IOException {
+        return new Channel(openChannel(path, StandardOpenOption.READ));
+    }
+
+    private static FileChannel openChannel(Path path, OpenOption... options) throws IOException {
+        if (Files.isSymbolicLink(path)) {
+            throw new IOException("refusing symbolic link: " + path);
+        }
+        OpenOption[] all = new OpenOption[options.length + 1];
+        System.arraycopy(options, 0, all, 0, options.length);
+        all[options.length] = LinkOption.NOFOLLOW_LINKS;
+        return FileChannel.open(path, all);
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        if (Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path parent = abs.getParent();
+        if (parent != null) {
+            createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(abs, ownerOnlyDirectory());
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(abs)) {
+                throw e;
+            }
+        }
+        if (parent != null) {
+            forceDirectory(parent);
+        }
+    }
+
+    @Override
+    public Closeable tryLock(Path lockFile) throws IOException {
+        Path key = lockFile.toAbsolutePath().normalize();
+        if (!LOCKED_IN_THIS_JVM.add(key)) {
+            return null;
+        }
+        FileChannel ch = null;
+        try {
+            ch = openChannel(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                ch.close();
+                LOCKED_IN_THIS_JVM.remove(key);
+                return null;
+            }
+            FileChannel held = ch;
+            return () -> {
+                try {
+                    held.close(); // releases the lock
+                } finally {
+                    LOCKED_IN_THIS_JVM.remove(key);
+                }
+            };
+        } catch (IOException | OverlappingFileLockException e) {
+            if (ch != null) {
+                ch.close();
+            }
+            LOCKED_IN_THIS_JVM.remove(key);
+            if (e instanceof OverlappingFileLockException) {
+                return null;
+            }
+            throw (IOException) e;
+        }
+    }
+
+    /** Forces a directory so that a file created in it survives a crash. */
+    static void forceDirectory(Path dir) throws IOException {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory for reading; there is nothing more we can do there.
+            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+                throw e;
+            }
+        }
+    }
+
+    private static FileAttribute<?>[] ownerOnlyFile() {
+        return posix() ? new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0];
+    }
+
+    private static FileAttribute<?>[] ownerOnlyDirectory() {
+        return posix() ? new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
+    }
+
+    private static boolean posix() {
+        return java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    }
+
+    /** A {@link StorageFile} over a {@link FileChannel}. */
+    private static final class Channel implements StorageFile {
+        private final FileChannel ch;
+
+        Channel(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return ch.size();
+        }
+
+        @Override
+        public void read(long position, ByteBuffer dst) throws IOException {
+            long pos = position;
+            while (dst.hasRemaining()) {
+                int n = ch.read(dst, pos);
+                if (n < 0) {
+                    throw new EOFException("end of file at " + pos);
+                }
+                pos += n;
+            }
+        }
+
+        @Override
+        public void write(long position, ByteBuffer src) throws IOException {
+            long pos = position;
+            while (src.hasRemaining()) {
+                pos += ch.write(src, pos);
+            }
+        }
+
+        @Override
+        public void force() throws IOException {
+            ch.force(false);
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+}
