@@ -41,7 +41,8 @@ public final class Engine implements RecoverableMemory {
     private final long storeId;
     private final StatusKeeper status;
     private final SegmentRegistry segments;
-    private final LogWriter writer;
+    /** Set once by recovery during construction. */
+    private volatile LogWriter writer;
     private final RangeLockManager locks = new RangeLockManager();
     private final Branches branches = new Branches(this);
     private final Truncator truncator;
@@ -65,8 +66,6 @@ public final class Engine implements RecoverableMemory {
         int epoch = opened.status().epoch() + 1;
         // The new epoch is durable before any record carries it, so no stale record can ever look newer.
         status.startEpoch(epoch);
-        this.segments = new SegmentRegistry(options.storage(), options.directory(), storeId, status);
-        segments.openAll();
         this.ownExecutor = options.truncationExecutor() == null ? Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "rvm-truncation");
             t.setDaemon(true);
@@ -74,9 +73,23 @@ public final class Engine implements RecoverableMemory {
         }) : null;
         this.truncator = new Truncator(this, ownExecutor != null ? ownExecutor : options.truncationExecutor(),
                 options.truncationThreshold());
-        long head = opened.status().head();
+        this.segments = new SegmentRegistry(options.storage(), options.directory(), storeId, status);
+        try {
+            segments.openAll();
+            recover(opened.status().head(), epoch);
+        } catch (IOException | RuntimeException e) {
+            try {
+                segments.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void recover(long head, int epoch) throws IOException {
         Recovery.Result rr = Recovery.run(log, storeIdLow(), head, segments);
-        this.writer = new LogWriter(log, storeIdLow(), epoch, head, rr.tail(), options.coalescing(),
+        writer = new LogWriter(log, storeIdLow(), epoch, head, rr.tail(), options.coalescing(),
                 options.lazyBufferLimit(), options.logFullTimeout().toNanos(), () -> truncator.maybeSchedule(true));
         for (LogRecord p : rr.inDoubt()) {
             byte[] raw = p.rawBytes();
@@ -145,8 +158,17 @@ public final class Engine implements RecoverableMemory {
         return (int) storeId;
     }
 
+    /**
+     * The calling thread's transaction. A transaction finished or detached by another thread (a transaction manager
+     * commits on its own thread) may leave a stale entry here; it is dropped, not returned.
+     */
     TransactionImpl currentTransaction() {
-        return current.get();
+        TransactionImpl t = current.get();
+        if (t != null && !t.isAssociatedWith(Thread.currentThread())) {
+            current.remove();
+            return null;
+        }
+        return t;
     }
 
     void associate(TransactionImpl t, TransactionImpl leaving) {
@@ -326,7 +348,7 @@ public final class Engine implements RecoverableMemory {
         if (mode == null) {
             throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "restore mode is null");
         }
-        TransactionImpl existing = current.get();
+        TransactionImpl existing = currentTransaction();
         if (existing != null) {
             throw new RvmException(ErrorCode.ILLEGAL_STATE, "thread " + Thread.currentThread().getName()
                     + " already has " + existing.describe() + "; suspend it first (transactions do not nest)");
@@ -338,7 +360,7 @@ public final class Engine implements RecoverableMemory {
 
     @Override
     public Transaction current() {
-        return current.get();
+        return currentTransaction();
     }
 
     @Override

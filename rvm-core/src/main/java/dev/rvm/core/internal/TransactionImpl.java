@@ -27,7 +27,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
     private volatile TransactionState state = TransactionState.ACTIVE;
     private final List<DeclaredRanges> declared = new ArrayList<>(2);
     private final List<Object[]> undo;
-    private Thread thread;
+    private volatile Thread thread;
 
     TransactionImpl(Engine engine, long id, RestoreMode mode) {
         this.engine = engine;
@@ -40,6 +40,10 @@ final class TransactionImpl extends LockOwner implements Transaction {
     @Override
     public String describe() {
         return "transaction " + id + (thread != null ? " (thread " + thread.getName() + ")" : "");
+    }
+
+    boolean isAssociatedWith(Thread t) {
+        return thread == t && state == TransactionState.ACTIVE;
     }
 
     @Override

@@ -418,14 +418,9 @@ public final class LogWriter {
         return capacity;
     }
 
-    /** LSN of the next record. */
+    /** LSN of the next record (a volatile read; may be stale by the time it is used). */
     public long tail() {
-        lock.lock();
-        try {
-            return tail;
-        } finally {
-            lock.unlock();
-        }
+        return tail;
     }
 
     /** The session epoch stamped on records. */
