@@ -48,7 +48,12 @@ public final class Engine implements RecoverableMemory {
     private final Truncator truncator;
     private final ExecutorService ownExecutor;
     private final Counters counters = new Counters();
-    private final ThreadLocal<TransactionImpl> current = new ThreadLocal<>();
+    /** Per-thread slot holding the associated transaction (a mutable slot: cheaper than ThreadLocal set/remove). */
+    private static final class Slot {
+        TransactionImpl txn;
+    }
+
+    private final ThreadLocal<Slot> current = ThreadLocal.withInitial(Slot::new);
     private final ThreadLocal<RecordBuilder> builders = ThreadLocal.withInitial(RecordBuilder::new);
     private final ThreadLocal<byte[][]> scratch = ThreadLocal.withInitial(() -> new byte[][] {new byte[64]});
     private final AtomicLong transactionIds = new AtomicLong();
@@ -163,19 +168,21 @@ public final class Engine implements RecoverableMemory {
      * commits on its own thread) may leave a stale entry here; it is dropped, not returned.
      */
     TransactionImpl currentTransaction() {
-        TransactionImpl t = current.get();
+        Slot slot = current.get();
+        TransactionImpl t = slot.txn;
         if (t != null && !t.isAssociatedWith(Thread.currentThread())) {
-            current.remove();
+            slot.txn = null;
             return null;
         }
         return t;
     }
 
     void associate(TransactionImpl t, TransactionImpl leaving) {
+        Slot slot = current.get();
         if (t != null) {
-            current.set(t);
-        } else if (current.get() == leaving) {
-            current.remove();
+            slot.txn = t;
+        } else if (slot.txn == leaving) {
+            slot.txn = null;
         }
     }
 
@@ -354,7 +361,7 @@ public final class Engine implements RecoverableMemory {
                     + " already has " + existing.describe() + "; suspend it first (transactions do not nest)");
         }
         TransactionImpl t = new TransactionImpl(this, transactionIds.incrementAndGet(), mode);
-        current.set(t);
+        current.get().txn = t;
         return t;
     }
 

@@ -34,6 +34,7 @@ final class SegmentRegistry implements AutoCloseable {
 
     /** Opens every segment the status block lists. */
     void openAll() throws IOException {
+        refuseLinkedDirectory();
         for (StatusBlock.Segment s : status.current().segments()) {
             Path p = path(s.name());
             if (!storage.exists(p)) {
@@ -71,6 +72,7 @@ final class SegmentRegistry implements AutoCloseable {
         if (!StatusBlock.fits(probe)) {
             throw new RvmException(ErrorCode.TOO_MANY_SEGMENTS, "the log's segment table is full; cannot add '" + name + "'");
         }
+        refuseLinkedDirectory();
         storage.createDirectories(directory);
         SegmentFile f = SegmentFile.create(storage, p, name, id, storeId, size);
         if (!status.addSegment(new StatusBlock.Segment(id, name, size))) {
@@ -102,6 +104,14 @@ final class SegmentRegistry implements AutoCloseable {
                     + ", which the segment table does not list");
         }
         return f;
+    }
+
+    /** A symbolic link in place of {@code segments/} would put segment files wherever it points: refuse it. */
+    private void refuseLinkedDirectory() {
+        if (java.nio.file.Files.isSymbolicLink(directory)) {
+            throw new RvmException(ErrorCode.SEGMENT_CORRUPT, "the segments directory " + directory
+                    + " is a symbolic link; refusing to follow it");
+        }
     }
 
     private Path path(String name) {

@@ -1,31 +1,50 @@
 package dev.rvm.core.internal.log;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Arrays;
 
 /**
  * Lazily committed ({@code NO_FLUSH}) transactions waiting to be written, with the paper's inter-transaction
- * optimisation: the newest value of each byte only. The group is written as one COMMIT record, so it reaches
- * the log atomically and as a prefix of the commit order. Values are copied at commit time, so later changes to
- * memory never leak into the group. Not thread-safe (the {@link LogWriter} lock guards it).
+ * optimisation: when the group is written, bytes that a later commit overwrote are written once, with their latest
+ * value, and overlapping or adjacent ranges become one range.
+ *
+ * <p>Commit only appends (values are copied at commit time, so later changes to memory never leak into the group);
+ * the coalescing work happens once per group, when it is encoded, by sorting the ranges. The group is written as
+ * one COMMIT record, so it reaches the log atomically and as a prefix of the commit order. Not thread-safe (the
+ * {@link LogWriter} lock guards it).
  */
 final class LazyBuffer implements LogWriter.LazyGroup {
-    private final Map<Integer, ExtentMap> bySegment = new HashMap<>();
+    private byte[] data = new byte[16 * 1024];
+    private int dataLength;
+    private int[] segs = new int[256];
+    private long[] offsets = new long[256];
+    private int[] lengths = new int[256];
+    private int[] dataAt = new int[256];
+    private int count;
     private long transactions;
-    private long bytes;
     private long replaced;
 
-    /** Adds one range of one lazily committed transaction. */
     @Override
     public void add(int segmentId, long offset, byte[] src, int off, int len) {
-        ExtentMap m = bySegment.computeIfAbsent(segmentId, k -> new ExtentMap());
-        long before = m.bytes();
-        replaced += m.put(offset, src, off, len);
-        bytes += m.bytes() - before;
+        if (count == segs.length) {
+            int n = count * 2;
+            segs = Arrays.copyOf(segs, n);
+            offsets = Arrays.copyOf(offsets, n);
+            lengths = Arrays.copyOf(lengths, n);
+            dataAt = Arrays.copyOf(dataAt, n);
+        }
+        if (dataLength + len > data.length) {
+            data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + len));
+        }
+        System.arraycopy(src, off, data, dataLength, len);
+        segs[count] = segmentId;
+        offsets[count] = offset;
+        lengths[count] = len;
+        dataAt[count] = dataLength;
+        dataLength += len;
+        count++;
     }
 
-    /** Counts a transaction that has been added. */
+    /** Counts a transaction whose ranges have been added. */
     void transactionAdded() {
         transactions++;
     }
@@ -34,34 +53,70 @@ final class LazyBuffer implements LogWriter.LazyGroup {
         return transactions == 0;
     }
 
-    /** Distinct bytes buffered. */
+    /** Bytes buffered (before coalescing). */
     long bytes() {
-        return bytes;
+        return dataLength;
     }
 
-    /** Bytes that later commits overwrote before they were written, since the last {@link #encode}. */
+    /** Bytes that later commits overwrote, found by the last {@link #encode}. */
     long replacedBytes() {
         return replaced;
     }
 
-    /** Encodes the group as one COMMIT record into {@code rb} and empties the buffer. */
+    /** Coalesces the group into one COMMIT record in {@code rb} and empties the buffer. */
     void encode(RecordBuilder rb) {
-        rb.reset(LogFormat.COMMIT, LogFormat.FLAG_GROUP).varint(transactions);
-        int count = 0;
-        for (ExtentMap m : bySegment.values()) {
-            count += m.size();
+        Integer[] order = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
         }
-        rb.varint(count);
-        for (Map.Entry<Integer, ExtentMap> s : new TreeMap<>(bySegment).entrySet()) {
-            for (Map.Entry<Long, byte[]> e : s.getValue().entries()) {
-                byte[] d = e.getValue();
-                int at = rb.rangeSlot(s.getKey(), e.getKey(), d.length);
-                System.arraycopy(d, 0, rb.buffer(), at, d.length);
+        // By segment, then offset; equal starts keep commit order (the sort is stable).
+        Arrays.sort(order, (a, b) -> segs[a] != segs[b] ? Integer.compare(segs[a], segs[b])
+                : Long.compare(offsets[a], offsets[b]));
+        // Components: maximal runs of overlapping or adjacent ranges in one segment; each becomes one range.
+        int[] componentEnd = new int[count];
+        int components = 0;
+        for (int i = 0; i < count;) {
+            int j = i + 1;
+            long end = offsets[order[i]] + lengths[order[i]];
+            while (j < count && segs[order[j]] == segs[order[i]] && offsets[order[j]] <= end) {
+                end = Math.max(end, offsets[order[j]] + lengths[order[j]]);
+                j++;
             }
+            componentEnd[components++] = j;
+            i = j;
         }
-        bySegment.clear();
+        rb.reset(LogFormat.COMMIT, LogFormat.FLAG_GROUP).varint(transactions).varint(components);
+        long written = 0;
+        int from = 0;
+        for (int c = 0; c < components; c++) {
+            int to = componentEnd[c];
+            int first = order[from];
+            if (to - from == 1) {
+                int at = rb.rangeSlot(segs[first], offsets[first], lengths[first]);
+                System.arraycopy(data, dataAt[first], rb.buffer(), at, lengths[first]);
+                written += lengths[first];
+            } else {
+                long start = offsets[first];
+                long end = start;
+                for (int k = from; k < to; k++) {
+                    end = Math.max(end, offsets[order[k]] + lengths[order[k]]);
+                }
+                int len = Math.toIntExact(end - start);
+                int at = rb.rangeSlot(segs[first], start, len);
+                byte[] buf = rb.buffer();
+                // Apply in commit order so the latest value of each byte wins.
+                Integer[] byCommit = Arrays.copyOfRange(order, from, to);
+                Arrays.sort(byCommit);
+                for (int e : byCommit) {
+                    System.arraycopy(data, dataAt[e], buf, at + (int) (offsets[e] - start), lengths[e]);
+                }
+                written += len;
+            }
+            from = to;
+        }
+        replaced = dataLength - written;
+        count = 0;
+        dataLength = 0;
         transactions = 0;
-        bytes = 0;
-        replaced = 0;
     }
 }

@@ -268,8 +268,8 @@ public final class LogWriter {
         if (lazy.isEmpty()) {
             return;
         }
-        bytesSavedInter += lazy.replacedBytes();
         lazy.encode(lazyRecord);
+        bytesSavedInter += lazy.replacedBytes();
         seal(lazyRecord, false);
     }
 
