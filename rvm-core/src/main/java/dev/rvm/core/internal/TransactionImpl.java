@@ -26,14 +26,22 @@ final class TransactionImpl extends LockOwner implements Transaction {
     private final RestoreMode mode;
     private volatile TransactionState state = TransactionState.ACTIVE;
     private final List<DeclaredRanges> declared = new ArrayList<>(2);
-    private final List<Object[]> undo;
+    /** Old values saved by setRange for abort, in the order they were saved (RESTORE only). */
+    private RegionImpl[] undoRegions;
+    private long[] undoOffsets;
+    private byte[][] undoValues;
+    private int undoCount;
     private volatile Thread thread;
 
     TransactionImpl(Engine engine, long id, RestoreMode mode) {
         this.engine = engine;
         this.id = id;
         this.mode = mode;
-        this.undo = mode == RestoreMode.RESTORE ? new ArrayList<>(4) : null;
+        if (mode == RestoreMode.RESTORE) {
+            undoRegions = new RegionImpl[4];
+            undoOffsets = new long[4];
+            undoValues = new byte[4][];
+        }
         this.thread = Thread.currentThread();
     }
 
@@ -79,10 +87,8 @@ final class TransactionImpl extends LockOwner implements Transaction {
         engine.lockRange(this, r, offset, length, true);
         DeclaredRanges d = declaredIn(r, true);
         long added = d.add(offset, offset + length, (s, e) -> {
-            if (undo != null) {
-                byte[] old = new byte[Math.toIntExact(e - s)];
-                r.memory.get(s, old, 0, old.length);
-                undo.add(new Object[] {r, s, old});
+            if (undoRegions != null) {
+                saveOldValue(r, s, Math.toIntExact(e - s));
             }
         });
         engine.counters().bytesSavedIntra.add(length - added);
@@ -96,6 +102,21 @@ final class TransactionImpl extends LockOwner implements Transaction {
         if (length > 0) {
             engine.lockRange(this, r, offset, length, false);
         }
+    }
+
+    private void saveOldValue(RegionImpl r, long at, int len) {
+        if (undoCount == undoRegions.length) {
+            int n = undoCount * 2;
+            undoRegions = java.util.Arrays.copyOf(undoRegions, n);
+            undoOffsets = java.util.Arrays.copyOf(undoOffsets, n);
+            undoValues = java.util.Arrays.copyOf(undoValues, n);
+        }
+        byte[] old = new byte[len];
+        r.memory.get(at, old, 0, len);
+        undoRegions[undoCount] = r;
+        undoOffsets[undoCount] = at;
+        undoValues[undoCount] = old;
+        undoCount++;
     }
 
     private DeclaredRanges declaredIn(RegionImpl r, boolean create) {
@@ -218,10 +239,8 @@ final class TransactionImpl extends LockOwner implements Transaction {
 
     /** Puts the saved old values back, newest first. */
     void restoreOldValues() {
-        for (int i = undo.size() - 1; i >= 0; i--) {
-            Object[] u = undo.get(i);
-            byte[] old = (byte[]) u[2];
-            ((RegionImpl) u[0]).memory.put((Long) u[1], old, 0, old.length);
+        for (int i = undoCount - 1; i >= 0; i--) {
+            undoRegions[i].memory.put(undoOffsets[i], undoValues[i], 0, undoValues[i].length);
         }
     }
 
