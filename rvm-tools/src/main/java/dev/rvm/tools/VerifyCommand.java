@@ -1,0 +1,45 @@
+package dev.rvm.tools;
+
+import dev.rvm.core.inspect.LogInspector;
+import dev.rvm.core.inspect.VerifyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code verify}: checks status block, segments and every record; reports the first problem with its position.
+ * Never modifies anything. Run once by picocli.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Check the status block, the segment files and every record's CRC, framing and payload;"
+                + " report the first problem with its position. Exit 0 if sound, 1 if only problems recovery repairs"
+                + " (torn tail, torn status copy), 4 if damaged. Never modifies anything.")
+final class VerifyCommand extends StoreCommand {
+    @Option(names = "--all", description = "Report every problem found, not only the first.")
+    boolean all;
+
+    @Override
+    public Integer call() {
+        try (LogInspector in = inspect()) {
+            VerifyReport r;
+            try (Progress p = Progress.bar(common.progressEnabled(), err(), "verifying")) {
+                r = in.verify(p::update);
+            }
+            String checked = "status block, " + r.segmentsChecked() + " segment(s), " + r.recordsChecked()
+                    + " record(s) (" + r.bytesChecked() + " bytes)";
+            if (r.ok()) {
+                out().println("OK: " + checked + " checked; no problems");
+                return ExitCodes.OK;
+            }
+            int shown = all ? r.problems().size() : 1;
+            for (VerifyReport.Problem p : r.problems().subList(0, shown)) {
+                out().println((p.kind().recoverable() ? "PROBLEM" : "DAMAGED") + ": " + p.kind() + " in " + p.position()
+                        + ": " + p.message());
+            }
+            if (shown < r.problems().size()) {
+                out().println("(" + (r.problems().size() - shown) + " more problem(s); use --all to list them)");
+            }
+            out().println("checked " + checked);
+            return r.recoverable() ? ExitCodes.ATTENTION : ExitCodes.DAMAGED;
+        }
+    }
+}

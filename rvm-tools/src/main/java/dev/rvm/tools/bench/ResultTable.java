@@ -1,0 +1,164 @@
+package dev.rvm.tools.bench;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** Prints {@link BenchResults} as a table followed by the targets of issue 4. Not thread-safe. */
+final class ResultTable {
+    private static final double FLUSH_VS_FLOOR = 0.9;
+    private static final double GROUP_COMMIT_GAIN = 2.5;
+    private static final double NO_FLUSH_RATE = 2_000_000;
+    private static final double MAX_BYTES_PER_TX = 96;
+    private static final double RECOVERY_MB_S = 300;
+    private static final double TRUNCATION_P99_RATIO = 2;
+
+    private final BenchResults r;
+
+    ResultTable(BenchResults r) {
+        this.r = r;
+    }
+
+    static String micros(long nanos) {
+        return String.format(Locale.ROOT, "%.1f us", nanos / 1e3);
+    }
+
+    private static String us(double nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e3);
+    }
+
+    void print(PrintStream out) {
+        BenchOptions o = r.options();
+        out.println("RVM debit-credit benchmark (issue 4)");
+        out.println("machine: " + r.machine());
+        out.printf(Locale.ROOT, "accounts %,d; warm-up %.1f s, measured %.1f s per case; case log %d MiB%n",
+                o.accounts(), o.warmupSeconds(), o.measureSeconds(), o.logSize() >> 20);
+        out.printf(Locale.ROOT, "disk floor, 32-byte append + force(false), zero-filled file: %,.0f/s before "
+                + "(p50 %s, p99 %s), %,.0f/s after (mean %,.0f/s); each FLUSH case is compared with a floor "
+                + "measured just before it (column floor/s)%n", r.floorBefore().writesPerSecond(),
+                micros(r.floorBefore().p50()), micros(r.floorBefore().p99()), r.floorAfter().writesPerSecond(),
+                r.floorRate());
+        out.printf(Locale.ROOT, "same on a sparse file (extended by its last byte, as FileStorage.create makes the "
+                + "log): %,.0f/s (p50 %s, p99 %s)%n%n", r.sparseFloor().writesPerSecond(),
+                micros(r.sparseFloor().p50()), micros(r.sparseFloor().p99()));
+        BenchResults.Interleaved il = r.interleaved();
+        if (il != null) {
+            out.printf(Locale.ROOT, "interleaved on the same directory (%s each, in %d-slice turns): raw append+force "
+                    + "%,.0f/s (p99 %s); FLUSH UNIFORM 1 thread %,.0f tx/s (p99 %s) = %.2f x floor; 4 threads %,.0f "
+                    + "tx/s (p99 %s) = %.2f x 1 thread%n%n", o.measureSeconds() + " s", 8, il.floorRate(),
+                    micros(il.floorP99()), il.oneThreadRate(), micros(il.oneThreadP99()),
+                    il.oneThreadRate() / il.floorRate(), il.fourThreadRate(), micros(il.fourThreadP99()),
+                    il.fourThreadRate() / il.oneThreadRate());
+        }
+        String head = "%-9s %-10s %3s %12s %8s %7s %9s %9s %9s %6s %9s %8s %8s %8s %5s%n";
+        out.printf(Locale.ROOT, head, "mode", "pattern", "thr", "tx/s", "floor/s", "x floor", "p50 us", "p99 us", "max us",
+                "B/tx", "forces/tx", "cpu us", "wcpu us", "waits/tx", "trunc");
+        for (BenchResults.Case c : r.cases()) {
+            printCase(out, c, true);
+        }
+        if (!r.shmCases().isEmpty()) {
+            out.printf(Locale.ROOT, "%nCPU per commit on a RAM-backed directory (%s):%n", o.shmDir());
+            out.printf(Locale.ROOT, head, "mode", "pattern", "thr", "tx/s", "", "", "p50 us", "p99 us", "max us", "B/tx",
+                    "forces/tx", "cpu us", "wcpu us", "waits/tx", "trunc");
+            for (BenchResults.Case c : r.shmCases()) {
+                printCase(out, c, false);
+            }
+        }
+        out.println("(cpu us = process CPU per transaction, all threads; wcpu us = worker threads' CPU per "
+                + "transaction; latency is of the commit call, prepare + commitPrepared for TWO_PHASE)");
+        out.println();
+        if (r.recovery() != null) {
+            BenchResults.Recovery rc = r.recovery();
+            out.printf(Locale.ROOT, "recovery: %,.1f MB of log (%,d records) replayed in %.0f ms = %,.0f MB/s "
+                    + "(whole open() %.0f ms; log file in the page cache)%n", rc.logBytes() / 1e6, rc.records(),
+                    rc.nanos() / 1e6, rc.mbPerSecond(), rc.openNanos() / 1e6);
+        }
+        if (r.truncation() != null) {
+            BenchResults.Truncation t = r.truncation();
+            out.printf(Locale.ROOT, "truncation: %,.1f MB of log applied in %.0f ms = %,.0f MB/s (truncate() call "
+                    + "%.0f ms)%n", t.logBytes() / 1e6, t.nanos() / 1e6, t.mbPerSecond(), t.callNanos() / 1e6);
+        }
+        if (r.truncationLatency() != null) {
+            BenchResults.TruncationLatency tl = r.truncationLatency();
+            out.printf(Locale.ROOT, "FLUSH commit, 1 thread, without truncation: %,.0f tx/s, p50 %s, p99 %s%n",
+                    tl.withoutTxPerSecond(), micros(tl.withoutP50()), micros(tl.withoutP99()));
+            out.printf(Locale.ROOT, "same while another thread loops on truncate(): %,.0f tx/s, p50 %s, p99 %s "
+                    + "(%d truncations) -> p99 ratio %.2f (the two alternate in 4 slices each)%n", tl.withTxPerSecond(), micros(tl.withP50()),
+                    micros(tl.withP99()), tl.truncations(), tl.p99Ratio());
+        }
+        out.println();
+        printTargets(out);
+    }
+
+    private void printCase(PrintStream out, BenchResults.Case c, boolean ratio) {
+        String x = ratio && c.floor() != null ? String.format(Locale.ROOT, "%.2f", c.floorRatio()) : "";
+        String f = ratio && c.floor() != null ? String.format(Locale.ROOT, "%,.0f", c.floor().writesPerSecond()) : "";
+        out.printf(Locale.ROOT, "%-9s %-10s %3d %,12.0f %8s %7s %9s %9s %9s %6.1f %9.4f %8s %8s %8.3f %5d%n",
+                c.style(), c.pattern(), c.threads(), c.txPerSecond(), f, x, us(c.p50()), us(c.p99()), us(c.max()), c.bytesPerTx(),
+                c.forcesPerTx(), us(c.cpuPerTx()), us(c.workerCpuPerTx()), c.lockWaitsPerTx(), c.truncations());
+    }
+
+    private void printTargets(PrintStream out) {
+        out.println("targets of issue 4:");
+        BenchResults.Interleaved il = r.interleaved();
+        if (il != null) {
+            double x1 = il.oneThreadRate() / il.floorRate();
+            target(out, "FLUSH 1 thread >= 0.9 x disk floor (interleaved, UNIFORM)", String.format(Locale.ROOT,
+                    "%.2f x (%,.0f vs %,.0f/s)", x1, il.oneThreadRate(), il.floorRate()), x1 >= FLUSH_VS_FLOOR);
+            double x4 = il.fourThreadRate() / il.oneThreadRate();
+            target(out, "FLUSH 4 threads >= 2.5 x 1 thread (interleaved, UNIFORM)", String.format(Locale.ROOT,
+                    "%.2f x (%,.0f vs %,.0f tx/s)", x4, il.fourThreadRate(), il.oneThreadRate()),
+                    x4 >= GROUP_COMMIT_GAIN);
+        }
+        for (AccessPattern p : AccessPattern.values()) {
+            BenchResults.Case f1 = r.find(p, CommitStyle.FLUSH, 1);
+            if (f1 != null && f1.floor() != null) {
+                double x = f1.floorRatio();
+                target(out, "FLUSH 1 thread >= 0.9 x disk floor (" + p + ")", String.format(Locale.ROOT,
+                        "%.2f x (%,.0f vs %,.0f/s)", x, f1.txPerSecond(), f1.floor().writesPerSecond()),
+                        x >= FLUSH_VS_FLOOR);
+            }
+        }
+        for (AccessPattern p : AccessPattern.values()) {
+            BenchResults.Case f1 = r.find(p, CommitStyle.FLUSH, 1);
+            BenchResults.Case f4 = r.find(p, CommitStyle.FLUSH, 4);
+            if (f1 != null && f4 != null) {
+                double x = f4.txPerSecond() / f1.txPerSecond();
+                target(out, "FLUSH 4 threads >= 2.5 x FLUSH 1 thread (" + p + ")",
+                        String.format(Locale.ROOT, "%.2f x (%,.0f vs %,.0f tx/s)", x, f4.txPerSecond(),
+                                f1.txPerSecond()), x >= GROUP_COMMIT_GAIN);
+            }
+        }
+        for (AccessPattern p : AccessPattern.values()) {
+            BenchResults.Case n1 = r.find(p, CommitStyle.NO_FLUSH, 1);
+            if (n1 != null) {
+                target(out, "NO_FLUSH 1 thread >= 2,000,000 tx/s (" + p + ")",
+                        String.format(Locale.ROOT, "%,.0f tx/s", n1.txPerSecond()), n1.txPerSecond() >= NO_FLUSH_RATE);
+            }
+        }
+        for (BenchResults.Case c : r.cases()) {
+            if (c.style() == CommitStyle.FLUSH && c.threads() == 1) {
+                target(out, "log bytes per two-range tx <= 96 (FLUSH, " + c.pattern() + ")",
+                        String.format(Locale.ROOT, "%.1f B", c.bytesPerTx()), c.bytesPerTx() <= MAX_BYTES_PER_TX);
+            }
+        }
+        if (r.recovery() != null) {
+            target(out, "recovery >= 300 MB/s", String.format(Locale.ROOT, "%,.0f MB/s", r.recovery().mbPerSecond()),
+                    r.recovery().mbPerSecond() >= RECOVERY_MB_S);
+        }
+        if (r.truncationLatency() != null) {
+            BenchResults.TruncationLatency tl = r.truncationLatency();
+            target(out, "commit p99 during truncation <= 2 x without", String.format(Locale.ROOT,
+                    "%.2f x (%s vs %s)", tl.p99Ratio(), micros(tl.withP99()), micros(tl.withoutP99())),
+                    tl.p99Ratio() <= TRUNCATION_P99_RATIO);
+        }
+        for (BenchResults.Case c : r.shmCases()) {
+            out.printf(Locale.ROOT, "  %-60s %-34s %s%n", "CPU per " + c.style() + " commit, RAM-backed, " + c.threads()
+                    + " thr",
+                    us(c.cpuPerTx()) + " us process / " + us(c.workerCpuPerTx()) + " us worker", "(report)");
+        }
+    }
+
+    private static void target(PrintStream out, String what, String measured, boolean met) {
+        out.printf(Locale.ROOT, "  %-60s %-34s %s%n", what, measured, met ? "MET" : "NOT MET");
+    }
+}
