@@ -39,6 +39,7 @@ class StoreLifecycleTest {
     void openCreatesMissingStoreDirectory() {
         Path nested = dir.resolve("a").resolve("b");
         try (RecoverableMemory rvm = RecoverableMemory.open(RvmAssertions.small(nested).build())) {
+            assertTrue(rvm.isOpen());
             assertTrue(Files.isDirectory(nested));
         }
     }

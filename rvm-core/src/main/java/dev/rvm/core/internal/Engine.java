@@ -237,14 +237,14 @@ public final class Engine implements RecoverableMemory {
         checkUsable();
         if (mode == CommitMode.NO_FLUSH && options.coalescing()) {
             byte[][] sc = scratch.get();
-            writer.appendLazy(null, g -> t.visitRanges(g, sc));
+            writer.appendLazy(null, g -> t.visitRanges(g, sc), t.payloadBound());
         } else {
             RecordBuilder rb = builders.get().reset(LogFormat.COMMIT, (byte) 0).varint(1);
             t.encodeRanges(rb);
             if (mode == CommitMode.FLUSH) {
                 writer.forceUpTo(writer.append(rb));
             } else {
-                writer.appendLazy(rb, null);
+                writer.appendLazy(rb, null, rb.payloadLength());
             }
         }
         t.forEachSegment(this::noteLogged);

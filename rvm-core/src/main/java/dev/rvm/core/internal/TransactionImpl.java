@@ -160,13 +160,37 @@ final class TransactionImpl extends LockOwner implements Transaction {
         }
         try {
             engine.logCommit(this, mode);
-        } catch (RuntimeException e) {
-            state = TransactionState.FAILED;
-            release();
-            throw e;
+        } catch (RvmException e) {
+            throw failedToLog("commit", e);
         }
         finish(TransactionState.COMMITTED);
         count(mode);
+    }
+
+    /**
+     * A commit or prepare whose record did not reach the log. If the store stopped (I/O failure), the outcome is
+     * unknown until recovery: FAILED. Otherwise nothing was logged (log full, record too large): a RESTORE
+     * transaction is rolled back so memory matches the log; a NO_RESTORE one cannot be, so it stays active for the
+     * caller to retry the commit.
+     */
+    private RvmException failedToLog(String op, RvmException e) {
+        boolean storeStopped = e.code() == ErrorCode.STORE_FAILED || e.code() == ErrorCode.STORE_CLOSED
+                || e.code() == ErrorCode.IO_ERROR;
+        if (storeStopped) {
+            state = TransactionState.FAILED;
+            release();
+            detach();
+            return e;
+        }
+        if (mode == RestoreMode.RESTORE) {
+            restoreOldValues();
+            finish(TransactionState.ABORTED);
+            engine.counters().aborts.increment();
+            return new RvmException(e.code(), op + " of " + describe() + " failed and it was rolled back: "
+                    + e.getMessage(), e);
+        }
+        return new RvmException(e.code(), op + " of " + describe() + " failed; it is NO_RESTORE, so it stays active"
+                + " and its changes stay in memory: retry the commit. Cause: " + e.getMessage(), e);
     }
 
     private void count(CommitMode mode) {
@@ -193,6 +217,17 @@ final class TransactionImpl extends LockOwner implements Transaction {
                 r.memory.get(s, rb.buffer(), at, len);
             }
         }
+    }
+
+    /** An upper bound of the bytes this transaction's ranges take in a record payload. */
+    long payloadBound() {
+        long b = 0;
+        for (DeclaredRanges d : declared) {
+            for (int i = 0; i < d.size(); i++) {
+                b += d.end(i) - d.start(i) + 3 * 10;
+            }
+        }
+        return b;
     }
 
     /** Visits the ranges with their current values (for the lazy group). */
@@ -263,11 +298,10 @@ final class TransactionImpl extends LockOwner implements Transaction {
         try {
             engine.branches().prepare(this, branch);
         } catch (RvmException e) {
-            if (e.code() != ErrorCode.DUPLICATE_BRANCH) {
-                state = TransactionState.FAILED;
-                release();
+            if (e.code() == ErrorCode.DUPLICATE_BRANCH) {
+                throw e;
             }
-            throw e;
+            throw failedToLog("prepare", e);
         }
         state = TransactionState.PREPARED;
         detach();

@@ -35,6 +35,10 @@ public final class LogWriter {
     private final Condition spaceFreed = lock.newCondition();
     private final RecordBuilder lazyRecord = new RecordBuilder();
     private final LazyBuffer lazy = new LazyBuffer();
+    /** True while {@link #lazyRecord} holds an encoded group not yet sealed into the log. */
+    private boolean lazyEncoded;
+    /** Upper bound of the payload of the lazy group being built. */
+    private long lazyBound;
 
     private volatile long head;
     private volatile long tail;
@@ -123,7 +127,7 @@ public final class LogWriter {
      * as its own record at once (still unforced). {@code ranges} is encoded by the caller into {@code rb} when
      * coalescing is off, and visited into the group when on.
      */
-    public void appendLazy(RecordBuilder rb, LazyRanges ranges) {
+    public void appendLazy(RecordBuilder rb, LazyRanges ranges, long payloadBound) {
         lock.lock();
         try {
             passGate();
@@ -131,10 +135,30 @@ public final class LogWriter {
                 seal(rb, false);
                 return;
             }
+            // The group is written as one record, so it must fit in the log: refuse a transaction that cannot,
+            // and write the group out first if adding this one could make it stop fitting.
+            long room = capacity - reserved;
+            if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, payloadBound + 20)) > room) {
+                throw new RvmException(ErrorCode.RECORD_TOO_LARGE, "a lazy commit of up to " + payloadBound
+                        + " bytes does not fit in a log of " + capacity + " bytes (" + reserved
+                        + " reserved for in-doubt branches)");
+            }
+            if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, lazyBound + payloadBound + 20)) > room) {
+                drainLazy();
+            }
+            lazyBound += payloadBound;
             ranges.addTo(lazy);
             lazy.transactionAdded();
+            // The transaction is committed (lazily) once it is in the group. Writing the group out is housekeeping:
+            // if the log is full, the group stays buffered and the next drain retries it.
             if (lazy.bytes() >= lazyLimit) {
-                drainLazy();
+                try {
+                    drainLazy();
+                } catch (RvmException e) {
+                    if (e.code() != ErrorCode.LOG_FULL) {
+                        throw e;
+                    }
+                }
             }
         } finally {
             lock.unlock();
@@ -265,12 +289,17 @@ public final class LogWriter {
     }
 
     private void drainLazy() {
-        if (lazy.isEmpty()) {
-            return;
+        while (lazyEncoded || !lazy.isEmpty()) {
+            if (!lazyEncoded) {
+                lazy.encode(lazyRecord);
+                bytesSavedInter += lazy.replacedBytes();
+                lazyEncoded = true;
+                lazyBound = 0;
+            }
+            // If sealing fails (log full), the encoded group is kept and sealed first by the next drain.
+            seal(lazyRecord, false);
+            lazyEncoded = false;
         }
-        lazy.encode(lazyRecord);
-        bytesSavedInter += lazy.replacedBytes();
-        seal(lazyRecord, false);
     }
 
     private long seal(RecordBuilder rb, boolean useReserve) {

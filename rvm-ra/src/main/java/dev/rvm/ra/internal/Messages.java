@@ -1,0 +1,141 @@
+package dev.rvm.ra.internal;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every message the adapter logs or puts into an exception, each with a stable id ({@code RVM0001nn:}) that
+ * operators can search for. Ids are never reused for a different meaning. Logging goes through
+ * {@code java.util.logging}, which WildFly routes to its log manager, so the RAR carries no logging jar.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Messages {
+    /** The logger of the adapter. */
+    public static final Logger LOG = Logger.getLogger("dev.rvm.ra");
+
+    private Messages() {
+    }
+
+    /** RVM000100: the store was opened by {@code ResourceAdapter.start}. */
+    public static void storeOpened(String dir, long storeId, int inDoubt) {
+        LOG.info("RVM000100: RVM store " + dir + " (id " + Long.toHexString(storeId) + ") opened; " + inDoubt
+                + " branch(es) in doubt await the transaction manager's recovery");
+    }
+
+    /** RVM000101: the store was closed by {@code ResourceAdapter.stop}. */
+    public static void storeClosed(String dir) {
+        LOG.info("RVM000101: RVM store " + dir + " closed");
+    }
+
+    /** RVM000102: text of the exception for an invalid configuration property. */
+    public static String badProperty(String property, Object value, String reason) {
+        return "RVM000102: invalid value '" + value + "' for configuration property " + property + ": " + reason;
+    }
+
+    /** RVM000103: a segment named in the region definitions did not exist and was created. */
+    public static void segmentCreated(String segment, long size) {
+        LOG.info("RVM000103: created segment '" + segment + "' of " + size + " bytes");
+    }
+
+    /** RVM000104: the WorkManager refused a truncation Work. */
+    public static void truncationRejected(Throwable cause) {
+        LOG.log(Level.WARNING, "RVM000104: the WorkManager rejected the log truncation work; the log is truncated"
+                + " again the next time it passes its threshold", cause);
+    }
+
+    /** RVM000105: a connection handle was still open when the container cleaned up its managed connection. */
+    public static void handleLeftOpen(String handle) {
+        LOG.warning("RVM000105: connection " + handle + " was left open by the application and is closed by the"
+                + " container; close RvmConnection in a try-with-resources block");
+    }
+
+    /** RVM000106: opening the store failed. */
+    public static String openFailed(String dir, Throwable cause) {
+        return "RVM000106: could not open the RVM store in " + dir + ": " + cause.getMessage();
+    }
+
+    /** RVM000107: closing the store reported an error. */
+    public static void closeFailed(Throwable cause) {
+        LOG.log(Level.WARNING, "RVM000107: closing the RVM store failed", cause);
+    }
+
+    /** RVM000108: a write or setRange outside any transaction. */
+    public static String noTransaction(String what) {
+        return "RVM000108: " + what + " outside a transaction: RVM changes must run in a JTA transaction"
+                + " (container-managed or UserTransaction) or in the connection's local transaction";
+    }
+
+    /** RVM000109: the adapter is not started (or already stopped). */
+    public static String notStarted() {
+        return "RVM000109: the RVM resource adapter is not started";
+    }
+
+    /** RVM000110: an XA call failed; {@code code} is the XA error code name. */
+    public static String xaFailed(String op, String xid, String code, String detail) {
+        return "RVM000110: " + op + " of branch " + xid + " failed with " + code + ": " + detail;
+    }
+
+    /** RVM000111: an Xid that XA does not accept. */
+    public static String badXid(String detail) {
+        return "RVM000111: invalid Xid: " + detail;
+    }
+
+    /** RVM000112: a call made in a state where the XA specification does not allow it. */
+    public static String protocol(String op, String xid, String state) {
+        return "RVM000112: " + op + " is not allowed for branch " + xid + ", which is " + state;
+    }
+
+    /** RVM000113: an Xid this resource manager does not know. */
+    public static String unknownXid(String op, String xid) {
+        return "RVM000113: " + op + ": branch " + xid + " is not known to this RVM store";
+    }
+
+    /** RVM000114: start of an Xid already in use. */
+    public static String duplicateXid(String xid) {
+        return "RVM000114: start: branch " + xid + " already exists (active, ended or prepared)";
+    }
+
+    /** RVM000115: the branch was rolled back (after end(TMFAIL) or a failure). */
+    public static String rolledBack(String op, String xid) {
+        return "RVM000115: " + op + ": branch " + xid + " was rolled back";
+    }
+
+    /** RVM000116: the branch's RVM transaction is associated with another thread. */
+    public static String busy(String op, String xid, String thread) {
+        return "RVM000116: " + op + ": branch " + xid + " is in use by thread " + thread
+                + "; an RVM branch is worked on by one thread at a time";
+    }
+
+    /** RVM000117: the log holds an in-doubt branch whose id is not an encoded Xid. */
+    public static void foreignBranch(String branch) {
+        LOG.warning("RVM000117: in-doubt branch " + branch + " was not prepared through XA and is not reported by"
+                + " recover(); resolve it with the rvm tool");
+    }
+
+    /** RVM000118: a local transaction call in the wrong state. */
+    public static String localTransaction(String detail) {
+        return "RVM000118: local transaction: " + detail;
+    }
+
+    /** RVM000119: a region name not in the adapter's configuration. */
+    public static String unknownRegion(String name, Object known) {
+        return "RVM000119: no region named '" + name + "' is configured; configured regions: " + known;
+    }
+
+    /** RVM000120: use of a closed connection handle. */
+    public static String closedHandle() {
+        return "RVM000120: the RVM connection is closed";
+    }
+
+    /** RVM000121: the store failed or was closed under an XA call. */
+    public static String storeUnavailable() {
+        return "RVM000121: the RVM store is closed or stopped after an I/O failure";
+    }
+
+    /** RVM000122: a branch was in doubt when the adapter started. */
+    public static void inDoubtAtStart(String xid) {
+        LOG.info("RVM000122: branch " + xid + " is prepared and in doubt; the transaction manager's recovery"
+                + " will commit or roll it back");
+    }
+}

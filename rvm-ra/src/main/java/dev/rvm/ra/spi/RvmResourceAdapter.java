@@ -1,0 +1,234 @@
+package dev.rvm.ra.spi;
+
+import dev.rvm.core.RvmException;
+import dev.rvm.core.io.Storage;
+import dev.rvm.ra.internal.Messages;
+import dev.rvm.ra.internal.RvmXid;
+import dev.rvm.ra.internal.Store;
+import dev.rvm.ra.internal.StoreConfig;
+import dev.rvm.ra.internal.WorkManagerExecutor;
+import dev.rvm.ra.internal.XidCodec;
+import jakarta.resource.ResourceException;
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import java.io.Serializable;
+import java.util.Objects;
+import javax.transaction.xa.XAResource;
+
+/**
+ * The resource adapter JavaBean: its configuration properties describe the store, {@link #start} opens it (running
+ * crash recovery, creating missing segments, mapping the regions) with truncation as a JCA {@code Work} on the
+ * server's WorkManager, and {@link #stop} closes it cleanly, so undeploy and redeploy lose nothing: prepared
+ * branches stay in doubt in the log for the transaction manager's recovery.
+ *
+ * <p>Properties (all optional): {@code storeDirectory} (default {@code ${jboss.server.data.dir}/rvm}, or
+ * {@code java.io.tmpdir/rvm} outside WildFly), {@code logSize} (bytes, default 64 MiB), {@code truncationThreshold}
+ * (0..1, default 0.5), {@code lockTimeoutMillis} (default 10000), {@code defaultCommitMode} (FLUSH or NO_FLUSH, for
+ * local transactions; default FLUSH), {@code regions} ({@code name:segment:offset:length} list). An invalid value
+ * fails {@code start} with a {@link ResourceAdapterInternalException} that names the property.
+ *
+ * <p>{@code equals}/{@code hashCode} compare the configuration properties, as the Connectors specification asks of
+ * JavaBeans the container keeps in hashed collections. Thread-safe: start and stop are serialized.
+ */
+public class RvmResourceAdapter implements ResourceAdapter, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private String storeDirectory;
+    private Long logSize;
+    private Double truncationThreshold;
+    private Long lockTimeoutMillis;
+    private String defaultCommitMode;
+    private String regions;
+
+    private transient volatile Store store;
+    private transient WorkManagerExecutor executor;
+    private transient Storage storage;
+
+    /** A resource adapter with default configuration. */
+    public RvmResourceAdapter() {
+    }
+
+    @Override
+    public synchronized void start(BootstrapContext ctx) throws ResourceAdapterInternalException {
+        if (store != null) {
+            return;
+        }
+        StoreConfig config;
+        try {
+            config = StoreConfig.parse(storeDirectory, logSize, truncationThreshold, lockTimeoutMillis,
+                    defaultCommitMode, regions);
+        } catch (IllegalArgumentException e) {
+            throw internal(e.getMessage(), e);
+        }
+        WorkManagerExecutor ex = new WorkManagerExecutor(ctx.getWorkManager());
+        Store s;
+        try {
+            s = Store.open(config, ex, storage);
+        } catch (IllegalArgumentException e) {
+            ex.shutdown();
+            throw internal(e.getMessage(), e);
+        } catch (RvmException e) {
+            ex.shutdown();
+            throw internal(Messages.openFailed(config.directory().toString(), e), e);
+        }
+        executor = ex;
+        store = s;
+        Messages.storeOpened(config.directory().toString(), s.storeId(), s.inDoubt().size());
+        s.inDoubt().forEach(id -> {
+            try {
+                Messages.inDoubtAtStart(RvmXid.describe(XidCodec.decode(id)));
+            } catch (IllegalArgumentException e) {
+                Messages.foreignBranch(id.toString());
+            }
+        });
+    }
+
+    private static ResourceAdapterInternalException internal(String message, Exception cause) {
+        ResourceAdapterInternalException e = new ResourceAdapterInternalException(message);
+        e.initCause(cause);
+        return e;
+    }
+
+    @Override
+    public synchronized void stop() {
+        Store s = store;
+        if (s == null) {
+            return;
+        }
+        store = null;
+        executor.shutdown();
+        try {
+            s.close(); // waits for a truncation in progress; in-doubt branches stay in the log
+            Messages.storeClosed(s.config().directory().toString());
+        } catch (RuntimeException e) {
+            Messages.closeFailed(e);
+        }
+    }
+
+    /** The open store; {@code ResourceException} if the adapter is not started. */
+    Store store() throws ResourceException {
+        Store s = store;
+        if (s == null || !s.isOpen()) {
+            throw new ResourceException(Messages.notStarted() + (s == null ? "" : "; " + Messages.storeUnavailable()));
+        }
+        return s;
+    }
+
+    /** The open store or {@code null}, for statistics. */
+    Store storeOrNull() {
+        return store;
+    }
+
+    /** For tests: the storage seam used by the next {@link #start}. */
+    void setStorageForTesting(Storage s) {
+        this.storage = s;
+    }
+
+    @Override
+    public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
+        throw new NotSupportedException("RVM has no inbound messaging");
+    }
+
+    @Override
+    public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
+        // no inbound endpoints
+    }
+
+    /** No inbound endpoints, so no XA resources here; recovery goes through the managed connection factory. */
+    @Override
+    public XAResource[] getXAResources(ActivationSpec[] specs) {
+        return new XAResource[0];
+    }
+
+    // ---- configuration properties (wrapper types, as the Connectors specification requires)
+
+    /** The store directory. */
+    public String getStoreDirectory() {
+        return storeDirectory;
+    }
+
+    /** Sets the store directory; {@code ${property}} and {@code ${property:default}} are resolved at start. */
+    public void setStoreDirectory(String storeDirectory) {
+        this.storeDirectory = storeDirectory;
+    }
+
+    /** Log size in bytes. */
+    public Long getLogSize() {
+        return logSize;
+    }
+
+    /** Sets the log size used when the log is created. */
+    public void setLogSize(Long logSize) {
+        this.logSize = logSize;
+    }
+
+    /** Truncation threshold. */
+    public Double getTruncationThreshold() {
+        return truncationThreshold;
+    }
+
+    /** Sets the fraction of the log in use that starts a truncation. */
+    public void setTruncationThreshold(Double truncationThreshold) {
+        this.truncationThreshold = truncationThreshold;
+    }
+
+    /** Range-lock timeout in milliseconds. */
+    public Long getLockTimeoutMillis() {
+        return lockTimeoutMillis;
+    }
+
+    /** Sets the range-lock timeout in milliseconds. */
+    public void setLockTimeoutMillis(Long lockTimeoutMillis) {
+        this.lockTimeoutMillis = lockTimeoutMillis;
+    }
+
+    /** Commit mode of local transactions. */
+    public String getDefaultCommitMode() {
+        return defaultCommitMode;
+    }
+
+    /** Sets the commit mode of local transactions: FLUSH or NO_FLUSH. */
+    public void setDefaultCommitMode(String defaultCommitMode) {
+        this.defaultCommitMode = defaultCommitMode;
+    }
+
+    /** The region definitions. */
+    public String getRegions() {
+        return regions;
+    }
+
+    /** Sets the region definitions: {@code name:segment:offset:length}, separated by commas. */
+    public void setRegions(String regions) {
+        this.regions = regions;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (o == null || o.getClass() != getClass()) {
+            return false;
+        }
+        RvmResourceAdapter r = (RvmResourceAdapter) o;
+        return Objects.equals(storeDirectory, r.storeDirectory) && Objects.equals(logSize, r.logSize)
+                && Objects.equals(truncationThreshold, r.truncationThreshold)
+                && Objects.equals(lockTimeoutMillis, r.lockTimeoutMillis)
+                && Objects.equals(defaultCommitMode, r.defaultCommitMode) && Objects.equals(regions, r.regions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(storeDirectory, logSize, truncationThreshold, lockTimeoutMillis, defaultCommitMode,
+                regions);
+    }
+
+    @Override
+    public String toString() {
+        return "RvmResourceAdapter[" + (store != null ? store : "stopped") + "]";
+    }
+}

@@ -1,0 +1,195 @@
+package dev.rvm.ra.narayana;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.arjuna.ats.arjuna.common.arjPropertyManager;
+import com.arjuna.ats.arjuna.common.recoveryPropertyManager;
+import com.arjuna.ats.arjuna.recovery.RecoveryManager;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.XARecoveryModule;
+import com.arjuna.ats.jta.common.jtaPropertyManager;
+import com.arjuna.ats.jta.recovery.XAResourceRecoveryHelper;
+import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
+import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
+import dev.rvm.core.Region;
+import dev.rvm.ra.internal.Store;
+import dev.rvm.ra.spi.RvmXAResource;
+import dev.rvm.ra.testing.FailingStorage;
+import dev.rvm.ra.testing.RecordingXAResource;
+import dev.rvm.ra.testing.Stores;
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.Transaction;
+import jakarta.transaction.TransactionManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.transaction.xa.XAResource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Narayana drives RVM's XA resource beside a second, recording resource: two-phase commit, rollback, a rollback
+ * vote, and crashes before and after the transaction manager's decision followed by Narayana's own recovery
+ * (XARecoveryModule with a helper that returns RVM's XA resource), which must leave no branch in doubt.
+ */
+class NarayanaTest {
+    private static final String NODE = "rvm-ra-test";
+    private static TransactionManager tm;
+
+    @TempDir
+    Path dir;
+    private Store store;
+
+    @BeforeAll
+    static void configureNarayana() throws Exception {
+        Path objectStore = Files.createTempDirectory("narayana-objectstore");
+        for (String name : List.of("default", "communicationStore", "stateStore")) {
+            BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, name)
+                    .setObjectStoreDir(objectStore.toString());
+        }
+        arjPropertyManager.getObjectStoreEnvironmentBean().setObjectStoreDir(objectStore.toString());
+        arjPropertyManager.getCoreEnvironmentBean().setNodeIdentifier(NODE);
+        jtaPropertyManager.getJTAEnvironmentBean().setXaRecoveryNodes(List.of(NODE));
+        jtaPropertyManager.getJTAEnvironmentBean().setOrphanSafetyInterval(0);
+        recoveryPropertyManager.getRecoveryEnvironmentBean().setRecoveryBackoffPeriod(1);
+        recoveryPropertyManager.getRecoveryEnvironmentBean().setPeriodicRecoveryPeriod(3600);
+        tm = com.arjuna.ats.jta.TransactionManager.transactionManager();
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    /** Begins, enlists RVM then {@code second}, writes {@code value} at offset 0 of region "r". */
+    private Transaction writeInTransaction(XAResource rvm, XAResource second, long value) throws Exception {
+        tm.begin();
+        Transaction tx = tm.getTransaction();
+        assertTrue(tx.enlistResource(rvm));
+        Region r = store.region("r");
+        store.memory().current().setRange(r, 0, 8);
+        r.putLong(0, value);
+        if (second != null) {
+            assertTrue(tx.enlistResource(second));
+        }
+        return tx;
+    }
+
+    private void reopen(FailingStorage storage) {
+        store.close();
+        store = storage == null ? Stores.open(dir) : Stores.open(dir, storage);
+    }
+
+    @Test
+    void twoPhaseCommitWithASecondResourceIsDurable() throws Exception {
+        store = Stores.open(dir);
+        RecordingXAResource other = new RecordingXAResource();
+        writeInTransaction(new RvmXAResource(store), other, 41);
+        tm.commit();
+        assertEquals(List.of("start TMNOFLAGS", "end TMSUCCESS", "prepare", "commit 2pc"), other.calls());
+        assertEquals(1, store.memory().statistics().prepares());
+        assertEquals(1, store.memory().statistics().commitsPrepared());
+        reopen(null);
+        assertEquals(41, store.region("r").getLong(0));
+        assertEquals(0, store.inDoubt().size());
+    }
+
+    @Test
+    void aloneRvmIsCommittedInOnePhase() throws Exception {
+        store = Stores.open(dir);
+        writeInTransaction(new RvmXAResource(store), null, 5);
+        tm.commit();
+        assertEquals(0, store.memory().statistics().prepares(), "one-phase: no prepare");
+        reopen(null);
+        assertEquals(5, store.region("r").getLong(0));
+    }
+
+    @Test
+    void rollbackRestoresTheOldBytes() throws Exception {
+        store = Stores.open(dir);
+        RecordingXAResource other = new RecordingXAResource();
+        writeInTransaction(new RvmXAResource(store), other, 9);
+        tm.rollback();
+        assertEquals(0, store.region("r").getLong(0));
+        assertEquals(List.of("start TMNOFLAGS", "end TMFAIL", "rollback"), other.calls().subList(0, 3));
+        assertEquals(0, store.inDoubt().size());
+    }
+
+    @Test
+    void aRollbackVoteOfTheOtherResourceRollsRvmBack() throws Exception {
+        store = Stores.open(dir);
+        RecordingXAResource other = new RecordingXAResource();
+        other.voteRollback();
+        writeInTransaction(new RvmXAResource(store), other, 13);
+        assertThrows(RollbackException.class, tm::commit);
+        assertEquals(0, store.region("r").getLong(0));
+        assertEquals(0, store.inDoubt().size());
+        reopen(null);
+        assertEquals(0, store.region("r").getLong(0));
+    }
+
+    @Test
+    void crashAfterTheDecisionIsCommittedByNarayanaRecovery() throws Exception {
+        FailingStorage disk = new FailingStorage();
+        store = Stores.open(dir, disk);
+        RecordingXAResource other = new RecordingXAResource();
+        // RVM is enlisted first, so prepared first; its disk goes away while the other resource prepares, so
+        // RVM's commit fails after Narayana has logged its commit decision
+        other.onPrepare(disk::failNow);
+        writeInTransaction(new RvmXAResource(store), other, 77);
+        tm.commit(); // RVM answers XAER_RMFAIL: Narayana keeps the transaction for recovery
+        reopen(null);
+        assertEquals(1, store.inDoubt().size(), "the crash left RVM's branch in doubt");
+        recover();
+        assertEquals(0, store.inDoubt().size(), "recovery resolved the branch");
+        assertEquals(77, store.region("r").getLong(0), "and it committed it");
+    }
+
+    @Test
+    void crashBeforeTheDecisionIsRolledBackByNarayanaRecovery() throws Exception {
+        store = Stores.open(dir);
+        RecordingXAResource other = new RecordingXAResource();
+        // RVM is prepared; the "crash" closes RVM's store before the other resource votes and before any decision
+        Store[] crashed = {store};
+        other.onPrepare(() -> crashed[0].close());
+        other.voteRollback();
+        writeInTransaction(new RvmXAResource(store), other, 55);
+        assertThrows(RollbackException.class, tm::commit);
+        reopen(null);
+        assertEquals(1, store.inDoubt().size(), "the crash left RVM's branch in doubt");
+        assertEquals(0, store.region("r").getLong(0));
+        recover();
+        assertEquals(0, store.inDoubt().size(), "recovery resolved the orphan branch");
+        assertEquals(0, store.region("r").getLong(0), "by rolling it back (presumed abort)");
+    }
+
+    /** Runs Narayana's recovery, in this thread, with a helper that hands it RVM's XA resource. */
+    private void recover() {
+        RecoveryManager manager = RecoveryManager.manager(RecoveryManager.DIRECT_MANAGEMENT);
+        XARecoveryModule xaModule = XARecoveryModule.getRegisteredXARecoveryModule();
+        RvmXAResource rvm = new RvmXAResource(store);
+        XAResourceRecoveryHelper helper = new XAResourceRecoveryHelper() {
+            @Override
+            public boolean initialise(String p) {
+                return true;
+            }
+
+            @Override
+            public XAResource[] getXAResources() {
+                return new XAResource[] {rvm};
+            }
+        };
+        xaModule.addXAResourceRecoveryHelper(helper);
+        try {
+            manager.scan();
+            manager.scan();
+        } finally {
+            xaModule.removeXAResourceRecoveryHelper(helper);
+        }
+    }
+}
