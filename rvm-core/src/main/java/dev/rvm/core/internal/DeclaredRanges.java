@@ -8,8 +8,8 @@ import java.util.Arrays;
  */
 final class DeclaredRanges {
     final RegionImpl region;
-    private long[] starts = new long[4];
-    private long[] ends = new long[4];
+    private long[] starts = new long[2];
+    private long[] ends = new long[2];
     private int n;
 
     DeclaredRanges(RegionImpl region) {
@@ -33,6 +33,13 @@ final class DeclaredRanges {
      * sub-interval that was not declared before (where old values must be saved). Returns the bytes newly covered.
      */
     long add(long s, long e, Gap uncovered) {
+        if (n == 0) {
+            uncovered.gap(this, s, e);
+            starts[0] = s;
+            ends[0] = e;
+            n = 1;
+            return e - s;
+        }
         // first interval that ends at or after s (adjacent counts), and first that starts after e
         int lo = 0;
         while (lo < n && ends[lo] < s) {
@@ -46,13 +53,13 @@ final class DeclaredRanges {
         long cursor = s;
         for (int i = lo; i < hi; i++) {
             if (starts[i] > cursor) {
-                uncovered.gap(cursor, Math.min(starts[i], e));
+                uncovered.gap(this, cursor, Math.min(starts[i], e));
                 added += Math.min(starts[i], e) - cursor;
             }
             cursor = Math.max(cursor, ends[i]);
         }
         if (cursor < e) {
-            uncovered.gap(cursor, e);
+            uncovered.gap(this, cursor, e);
             added += e - cursor;
         }
         long ms = lo < hi ? Math.min(s, starts[lo]) : s;
@@ -96,6 +103,6 @@ final class DeclaredRanges {
     /** Receives a newly declared sub-interval. */
     @FunctionalInterface
     interface Gap {
-        void gap(long s, long e);
+        void gap(DeclaredRanges ranges, long s, long e);
     }
 }

@@ -20,7 +20,7 @@ import java.util.List;
  * Used by one thread at a time (its associated thread), except that a prepared branch is resolved by whichever
  * thread calls {@code commitPrepared}/{@code rollbackPrepared}, under the branch's monitor.
  */
-final class TransactionImpl extends LockOwner implements Transaction {
+final class TransactionImpl extends LockOwner implements Transaction, DeclaredRanges.Gap {
     private final Engine engine;
     private final long id;
     private final RestoreMode mode;
@@ -86,11 +86,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
         }
         engine.lockRange(this, r, offset, length, true);
         DeclaredRanges d = declaredIn(r, true);
-        long added = d.add(offset, offset + length, (s, e) -> {
-            if (undoRegions != null) {
-                saveOldValue(r, s, Math.toIntExact(e - s));
-            }
-        });
+        long added = d.add(offset, offset + length, this);
         engine.counters().bytesSavedIntra.add(length - added);
     }
 
@@ -101,6 +97,14 @@ final class TransactionImpl extends LockOwner implements Transaction {
         r.checkBounds(offset, length);
         if (length > 0) {
             engine.lockRange(this, r, offset, length, false);
+        }
+    }
+
+    /** A newly declared part of a range: save its old value if this transaction can abort. */
+    @Override
+    public void gap(DeclaredRanges ranges, long s, long e) {
+        if (undoRegions != null) {
+            saveOldValue(ranges.region, s, Math.toIntExact(e - s));
         }
     }
 

@@ -5,20 +5,13 @@ import java.util.List;
 
 /**
  * Something that holds range locks: a live transaction, or a branch rebuilt in doubt by recovery. Its held locks
- * are touched only by the {@link RangeLockManager}; {@link #waitingFor} is read by other threads for deadlock
- * detection.
+ * are touched only by the {@link RangeLockManager}, on behalf of one thread at a time (the owner's);
+ * {@link #waitingFor} is read by other threads for deadlock detection.
  */
 public abstract class LockOwner {
     volatile LockOwner waitingFor;
-    final List<RangeLockManager.Held> held = new ArrayList<>(4);
+    final List<RangeLockManager.Held> held = new ArrayList<>(2);
 
     /** How the owner is named in lock errors, e.g. "transaction 12" or "in-doubt branch 0a1b...". */
     public abstract String describe();
-
-    /** Whether this owner holds any lock. */
-    public boolean holdsLocks() {
-        synchronized (held) {
-            return !held.isEmpty();
-        }
-    }
 }

@@ -2,8 +2,6 @@ package dev.rvm.core.internal.lock;
 
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ones. A conflicting request waits up to a timeout; before waiting it follows the chain of owners waiting for one
  * another and refuses with {@link ErrorCode#DEADLOCK} if the chain comes back to itself, so a deadlock ends at once
  * rather than by the timeout. Thread-safe.
+ *
+ * <p>Each segment has a table ordered by start offset, under one short mutex. A lock is found by looking only at
+ * entries that start less than the longest held length before the requested range, so small locks cost a couple of
+ * tree lookups.
  */
 public final class RangeLockManager {
     private static final int MAX_CHAIN = 1000;
@@ -27,17 +29,18 @@ public final class RangeLockManager {
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder deadlocks = new LongAdder();
 
-    /** One held lock. */
+    /** One held lock; locks with the same start are chained. */
     static final class Held {
         final LockOwner owner;
-        final int segment;
+        final Table table;
         final long start;
         final long end;
         final boolean exclusive;
+        Held next;
 
-        Held(LockOwner owner, int segment, long start, long end, boolean exclusive) {
+        Held(LockOwner owner, Table table, long start, long end, boolean exclusive) {
             this.owner = owner;
-            this.segment = segment;
+            this.table = table;
             this.start = start;
             this.end = end;
             this.exclusive = exclusive;
@@ -45,12 +48,13 @@ public final class RangeLockManager {
     }
 
     /** The locks of one segment, ordered by start offset. */
-    private static final class Table {
+    static final class Table {
         final ReentrantLock mutex = new ReentrantLock();
         final Condition released = mutex.newCondition();
-        final TreeMap<Long, List<Held>> byStart = new TreeMap<>();
+        final TreeMap<Long, Held> byStart = new TreeMap<>();
         long maxLength;
         int count;
+        int waiters;
     }
 
     /**
@@ -61,16 +65,19 @@ public final class RangeLockManager {
      */
     public void lock(LockOwner owner, int segment, String segmentName, long start, long end, boolean exclusive,
             long timeoutNanos) {
-        Table t = tables.computeIfAbsent(segment, k -> new Table());
+        Table t = tables.get(segment);
+        if (t == null) {
+            t = tables.computeIfAbsent(segment, k -> new Table());
+        }
         t.mutex.lock();
         try {
-            long deadline = System.nanoTime() + timeoutNanos;
+            long deadline = 0;
             boolean waited = false;
             while (true) {
-                Held conflict = conflict(t, owner, start, end, exclusive);
+                Held conflict = t.count == 0 ? null : conflict(t, owner, start, end, exclusive);
                 if (conflict == null) {
-                    if (!coveredByOwn(t, owner, start, end, exclusive)) {
-                        add(t, new Held(owner, segment, start, end, exclusive));
+                    if (t.count == 0 || !coveredByOwn(t, owner, start, end, exclusive)) {
+                        add(t, new Held(owner, t, start, end, exclusive));
                     }
                     return;
                 }
@@ -84,6 +91,7 @@ public final class RangeLockManager {
                 if (!waited) {
                     waits.increment();
                     waited = true;
+                    deadline = System.nanoTime() + timeoutNanos;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -94,12 +102,15 @@ public final class RangeLockManager {
                             + conflict.end + ") is locked " + (conflict.exclusive ? "exclusively" : "shared") + " by "
                             + conflict.owner.describe());
                 }
+                t.waiters++;
                 try {
                     t.released.awaitNanos(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new RvmException(ErrorCode.LOCK_TIMEOUT, describe(segmentName, start, end, exclusive)
                             + " for " + owner.describe() + " interrupted while waiting for " + conflict.owner.describe(), e);
+                } finally {
+                    t.waiters--;
                 }
             }
         } finally {
@@ -114,24 +125,24 @@ public final class RangeLockManager {
     }
 
     private static Held conflict(Table t, LockOwner owner, long start, long end, boolean exclusive) {
-        if (t.count == 0) {
-            return null;
-        }
-        for (List<Held> list : t.byStart.subMap(start - t.maxLength, false, end, false).values()) {
-            for (Held h : list) {
-                if (h.owner != owner && h.start < end && h.end > start && (exclusive || h.exclusive)) {
+        // Entries that can overlap start after start - maxLength (no held lock is longer) and before end.
+        Map.Entry<Long, Held> e = t.byStart.higherEntry(start - t.maxLength);
+        while (e != null && e.getKey() < end) {
+            for (Held h = e.getValue(); h != null; h = h.next) {
+                if (h.owner != owner && h.end > start && (exclusive || h.exclusive)) {
                     return h;
                 }
             }
+            e = t.byStart.higherEntry(e.getKey());
         }
         return null;
     }
 
     private static boolean coveredByOwn(Table t, LockOwner owner, long start, long end, boolean exclusive) {
-        List<Held> list = t.byStart.floorEntry(start) == null ? null : t.byStart.floorEntry(start).getValue();
-        if (list != null) {
-            for (Held h : list) {
-                if (h.owner == owner && h.start <= start && h.end >= end && (h.exclusive || !exclusive)) {
+        Map.Entry<Long, Held> e = t.byStart.floorEntry(start);
+        if (e != null) {
+            for (Held h = e.getValue(); h != null; h = h.next) {
+                if (h.owner == owner && h.end >= end && (h.exclusive || !exclusive)) {
                     return true;
                 }
             }
@@ -140,12 +151,12 @@ public final class RangeLockManager {
     }
 
     private static void add(Table t, Held h) {
-        t.byStart.computeIfAbsent(h.start, k -> new ArrayList<>(1)).add(h);
+        Held first = t.byStart.put(h.start, h);
+        h.next = first;
         t.maxLength = Math.max(t.maxLength, h.end - h.start);
         t.count++;
-        synchronized (h.owner.held) {
-            h.owner.held.add(h);
-        }
+        // Only the owner's own thread adds or releases its locks, one at a time, so the list needs no lock of its own.
+        h.owner.held.add(h);
     }
 
     private static boolean closesCycle(LockOwner owner) {
@@ -161,32 +172,44 @@ public final class RangeLockManager {
 
     /** Releases every lock of {@code owner} and wakes the waiters. */
     public void releaseAll(LockOwner owner) {
-        List<Held> mine;
-        synchronized (owner.held) {
-            if (owner.held.isEmpty()) {
-                return;
-            }
-            mine = new ArrayList<>(owner.held);
-            owner.held.clear();
-        }
-        for (Held h : mine) {
-            Table t = tables.get(h.segment);
+        int n = owner.held.size();
+        for (int i = 0; i < n; i++) {
+            Held h = owner.held.get(i);
+            Table t = h.table;
             t.mutex.lock();
             try {
-                List<Held> list = t.byStart.get(h.start);
-                if (list != null && list.remove(h)) {
-                    t.count--;
-                    if (list.isEmpty()) {
-                        t.byStart.remove(h.start);
-                    }
-                    if (t.count == 0) {
-                        t.maxLength = 0;
-                    }
+                remove(t, h);
+                if (t.waiters > 0) {
+                    t.released.signalAll();
                 }
-                t.released.signalAll();
             } finally {
                 t.mutex.unlock();
             }
+        }
+        owner.held.clear();
+    }
+
+    private static void remove(Table t, Held h) {
+        Held first = t.byStart.get(h.start);
+        if (first == h) {
+            if (h.next == null) {
+                t.byStart.remove(h.start);
+            } else {
+                t.byStart.put(h.start, h.next);
+            }
+        } else {
+            Held p = first;
+            while (p != null && p.next != h) {
+                p = p.next;
+            }
+            if (p == null) {
+                return;
+            }
+            p.next = h.next;
+        }
+        t.count--;
+        if (t.count == 0) {
+            t.maxLength = 0;
         }
     }
 

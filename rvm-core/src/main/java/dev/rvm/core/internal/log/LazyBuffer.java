@@ -65,13 +65,12 @@ final class LazyBuffer implements LogWriter.LazyGroup {
 
     /** Coalesces the group into one COMMIT record in {@code rb} and empties the buffer. */
     void encode(RecordBuilder rb) {
-        Integer[] order = new Integer[count];
+        int[] order = new int[count];
         for (int i = 0; i < count; i++) {
             order[i] = i;
         }
-        // By segment, then offset; equal starts keep commit order (the sort is stable).
-        Arrays.sort(order, (a, b) -> segs[a] != segs[b] ? Integer.compare(segs[a], segs[b])
-                : Long.compare(offsets[a], offsets[b]));
+        // By segment, then offset; equal starts keep commit order (the merge sort is stable).
+        mergeSort(order, new int[count], 0, count);
         // Components: maximal runs of overlapping or adjacent ranges in one segment; each becomes one range.
         int[] componentEnd = new int[count];
         int components = 0;
@@ -105,7 +104,7 @@ final class LazyBuffer implements LogWriter.LazyGroup {
                 int at = rb.rangeSlot(segs[first], start, len);
                 byte[] buf = rb.buffer();
                 // Apply in commit order so the latest value of each byte wins.
-                Integer[] byCommit = Arrays.copyOfRange(order, from, to);
+                int[] byCommit = Arrays.copyOfRange(order, from, to);
                 Arrays.sort(byCommit);
                 for (int e : byCommit) {
                     System.arraycopy(data, dataAt[e], buf, at + (int) (offsets[e] - start), lengths[e]);
@@ -118,5 +117,41 @@ final class LazyBuffer implements LogWriter.LazyGroup {
         count = 0;
         dataLength = 0;
         transactions = 0;
+    }
+
+    private boolean before(int a, int b) {
+        return segs[a] != segs[b] ? segs[a] < segs[b] : offsets[a] < offsets[b];
+    }
+
+    /** Stable merge sort of {@code a[from, to)} by (segment, offset), without boxing. */
+    private void mergeSort(int[] a, int[] tmp, int from, int to) {
+        if (to - from < 16) {
+            for (int i = from + 1; i < to; i++) {
+                int x = a[i];
+                int j = i - 1;
+                while (j >= from && before(x, a[j])) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = x;
+            }
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        mergeSort(a, tmp, from, mid);
+        mergeSort(a, tmp, mid, to);
+        if (!before(a[mid], a[mid - 1])) {
+            return; // already in order: the common case for sequential access
+        }
+        System.arraycopy(a, from, tmp, from, to - from);
+        int i = from;
+        int j = mid;
+        for (int k = from; k < to; k++) {
+            if (j >= to || (i < mid && !before(tmp[j], tmp[i]))) {
+                a[k] = tmp[i++];
+            } else {
+                a[k] = tmp[j++];
+            }
+        }
     }
 }
