@@ -61,9 +61,11 @@ public final class Engine implements RecoverableMemory {
     private final List<RegionImpl> regions = new CopyOnWriteArrayList<>();
     private final Map<Integer, AtomicLong> lastLogged = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final long lockTimeoutNanos;
 
     private Engine(RvmOptions options, Closeable storeLock, LogFile log, StoreFiles.Opened opened) throws IOException {
         this.options = options;
+        this.lockTimeoutNanos = options.lockTimeout().toNanos();
         this.storeLock = storeLock;
         this.log = log;
         this.storeId = opened.status().storeId();
@@ -218,7 +220,7 @@ public final class Engine implements RecoverableMemory {
     void lockRange(TransactionImpl t, RegionImpl r, long offset, long length, boolean exclusive) {
         if (options.rangeLocks()) {
             long s = r.offset() + offset;
-            locks.lock(t, r.segmentId, r.segment(), s, s + length, exclusive, options.lockTimeout().toNanos());
+            locks.lock(t, r.lockTable, r.segment(), s, s + length, exclusive, lockTimeoutNanos);
         }
     }
 
@@ -229,7 +231,16 @@ public final class Engine implements RecoverableMemory {
     }
 
     void noteLogged(int segmentId) {
-        lastLogged.computeIfAbsent(segmentId, k -> new AtomicLong()).set(writer.tail() + 1);
+        lastLogged(segmentId).set(writer.tail() + 1);
+    }
+
+    /** Called with the regions a committing transaction touched (cached marker, no map lookup). */
+    void noteLogged(RegionImpl r) {
+        r.lastLogged.set(writer.tail() + 1);
+    }
+
+    private AtomicLong lastLogged(int segmentId) {
+        return lastLogged.computeIfAbsent(segmentId, k -> new AtomicLong());
     }
 
     /** Writes a committing transaction's redo (called by {@link TransactionImpl#commit}). */
@@ -247,7 +258,7 @@ public final class Engine implements RecoverableMemory {
                 writer.appendLazy(rb, null, rb.payloadLength());
             }
         }
-        t.forEachSegment(this::noteLogged);
+        t.forEachRegion(this::noteLogged);
         truncator.maybeSchedule(false);
     }
 
@@ -325,7 +336,7 @@ public final class Engine implements RecoverableMemory {
                     m.put(at, buf, 0, n);
                 }
             }
-            RegionImpl r = new RegionImpl(this, f.id(), segment, offset, m);
+            RegionImpl r = new RegionImpl(this, f.id(), segment, offset, m, locks.table(f.id()), lastLogged(f.id()));
             regions.add(r);
             return r;
         }

@@ -29,7 +29,7 @@ final class Recovery {
         Replayer replayer = new Replayer(applier, head);
         LogScanner scanner = new LogScanner(log, storeIdLow, head, head + log.capacity(), 0);
         LogRecord r;
-        while ((r = scanner.next()) != null) {
+        while ((r = scanner.nextView()) != null) {
             replayer.accept(r);
         }
         scanner.checkNoDurableRecordAfterEnd();

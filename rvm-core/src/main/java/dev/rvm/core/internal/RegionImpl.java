@@ -14,12 +14,18 @@ final class RegionImpl implements Region {
     private final long offset;
     private final long length;
     final Memory memory;
+    /** This segment's lock table and end-of-last-record marker, cached to keep map lookups off the commit path. */
+    final dev.rvm.core.internal.lock.RangeLockManager.Table lockTable;
+    final java.util.concurrent.atomic.AtomicLong lastLogged;
     /** Transactions (live or prepared) with declared ranges here; unmap waits for zero. */
     final AtomicInteger users = new AtomicInteger();
     private volatile boolean mapped = true;
 
-    RegionImpl(Engine engine, int segmentId, String segment, long offset, Memory memory) {
+    RegionImpl(Engine engine, int segmentId, String segment, long offset, Memory memory,
+            dev.rvm.core.internal.lock.RangeLockManager.Table lockTable, java.util.concurrent.atomic.AtomicLong lastLogged) {
         this.engine = engine;
+        this.lockTable = lockTable;
+        this.lastLogged = lastLogged;
         this.segmentId = segmentId;
         this.segment = segment;
         this.offset = offset;

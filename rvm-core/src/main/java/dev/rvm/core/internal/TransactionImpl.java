@@ -257,6 +257,13 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
         }
     }
 
+    /** Regions touched. */
+    void forEachRegion(java.util.function.Consumer<RegionImpl> c) {
+        for (int i = 0; i < declared.size(); i++) {
+            c.accept(declared.get(i).region);
+        }
+    }
+
     private static int lengthOf(long len) {
         if (len > Integer.MAX_VALUE - 1024) {
             throw new RvmException(ErrorCode.RECORD_TOO_LARGE, "a declared range of " + len + " bytes cannot be logged");

@@ -97,7 +97,7 @@ final class Truncator {
         Replayer replayer = new Replayer(applier, head);
         LogScanner scanner = new LogScanner(engine.logFile(), engine.storeIdLow(), head, end, 0);
         LogRecord r;
-        while ((r = scanner.next()) != null) {
+        while ((r = scanner.nextView()) != null) {
             replayer.accept(r);
         }
         if (scanner.position() != end) {

@@ -35,6 +35,11 @@ public final class BankChild {
     static final String SEGMENT = "bank";
 
     private static final PrintStream OUT = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+    /**
+     * Acknowledgements also go to a file, one write(2) per line: a SIGKILL keeps every completed write, whereas
+     * lines on a pipe were seen to go missing (the log held outcomes whose acknowledgement never arrived).
+     */
+    private static java.nio.channels.FileChannel acks;
 
     private BankChild() {
     }
@@ -70,6 +75,14 @@ public final class BankChild {
         boolean twoPhase = args[1].equals("two");
         long cycle = Long.parseLong(args[2]);
         long seed = Long.parseLong(args[3]);
+        if (args.length > 4) {
+            try {
+                acks = java.nio.channels.FileChannel.open(Path.of(args[4]), java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         Random cycleRandom = new Random(seed);
         double flushShare = new double[] {0.1, 0.5, 0.9}[cycleRandom.nextInt(3)];
         double restoreShare = new double[] {0.0, 0.5, 1.0}[cycleRandom.nextInt(3)];
@@ -152,6 +165,16 @@ public final class BankChild {
 
     private static void print(String line) {
         synchronized (OUT) {
+            if (acks != null) {
+                try {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+                    while (b.hasRemaining()) {
+                        acks.write(b);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             OUT.println(line);
             OUT.flush();
         }

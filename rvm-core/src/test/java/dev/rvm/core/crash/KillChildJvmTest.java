@@ -93,10 +93,11 @@ class KillChildJvmTest {
             String where) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path err = dir.resolve("child-" + cycle + ".err");
+        Path ackFile = dir.resolve("child-" + cycle + ".acks");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"),
                 BankChild.class.getName(), store.toString(), twoPhase ? "two" : "one", Long.toString(cycle),
-                Long.toString(seed));
+                Long.toString(seed), ackFile.toString());
         pb.redirectError(err.toFile());
         Process p = pb.start();
         List<String> lines = new ArrayList<>();
@@ -140,9 +141,34 @@ class KillChildJvmTest {
         p.waitFor();
         reader.join();
         Files.deleteIfExists(err);
+        // The acknowledgement file is the record of what returned; stdout only signals READY.
+        List<String> acked = new ArrayList<>();
         synchronized (lines) {
-            return new ArrayList<>(lines);
+            if (lines.contains("READY")) {
+                acked.add("READY");
+            }
         }
+        if (Files.exists(ackFile)) {
+            String text = Files.readString(ackFile, StandardCharsets.UTF_8);
+            int complete = text.lastIndexOf('\n') + 1; // a line cut by the kill was not acknowledged
+            for (String l : text.substring(0, complete).split("\n")) {
+                if (!l.isEmpty() && !l.equals("READY")) {
+                    acked.add(l);
+                }
+            }
+            Files.delete(ackFile);
+        }
+        return acked;
+    }
+
+    private static List<String> tail(List<String> lines, String containing, int n) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            if (l.contains(containing)) {
+                out.add(l);
+            }
+        }
+        return out.subList(Math.max(0, out.size() - n), out.size());
     }
 
     private static boolean hasReady(List<String> lines) {
@@ -227,7 +253,9 @@ class KillChildJvmTest {
             }
             if (!s.contains("WC") && !s.contains("WR")) {
                 assertTrue(doubted.contains(name), where + ": " + name
-                        + " was prepared, no outcome was started, but it is not in doubt (in doubt: " + doubted + ")");
+                        + " was prepared, no outcome was started, but it is not in doubt (in doubt: " + doubted
+                        + "; slot of thread " + t + " holds " + slot + "; last lines of the thread: "
+                        + tail(lines, "-t" + t + "-", 8) + ")");
             }
         }
         for (int t = 0; t < BankChild.THREADS; t++) {
@@ -237,7 +265,9 @@ class KillChildJvmTest {
             if (slot > base[t]) {
                 String name = BankChild.branchName(cycle, t, slot);
                 assertTrue(seen.getOrDefault(name, Set.of()).contains("WC"), where + ": " + name
-                        + " is visible as committed but its commit was never started");
+                        + " is visible as committed but its commit was never started; lines of that branch: "
+                        + seen.get(name) + "; in doubt: " + doubted + "; last lines of thread " + t + ": "
+                        + tail(lines, "-t" + t + "-", 8));
             }
         }
         for (BranchId id : inDoubt) {

@@ -47,8 +47,8 @@ public final class RangeLockManager {
         }
     }
 
-    /** The locks of one segment, ordered by start offset. */
-    static final class Table {
+    /** The locks of one segment, ordered by start offset. Opaque to callers, who may cache it per segment. */
+    public static final class Table {
         final ReentrantLock mutex = new ReentrantLock();
         final Condition released = mutex.newCondition();
         final TreeMap<Long, Held> byStart = new TreeMap<>();
@@ -65,10 +65,17 @@ public final class RangeLockManager {
      */
     public void lock(LockOwner owner, int segment, String segmentName, long start, long end, boolean exclusive,
             long timeoutNanos) {
-        Table t = tables.get(segment);
-        if (t == null) {
-            t = tables.computeIfAbsent(segment, k -> new Table());
-        }
+        lock(owner, table(segment), segmentName, start, end, exclusive, timeoutNanos);
+    }
+
+    /** The lock table of a segment, for callers that lock the same segment often. */
+    public Table table(int segment) {
+        return tables.computeIfAbsent(segment, k -> new Table());
+    }
+
+    /** As {@link #lock(LockOwner, int, String, long, long, boolean, long)}, with the segment's table. */
+    public void lock(LockOwner owner, Table t, String segmentName, long start, long end, boolean exclusive,
+            long timeoutNanos) {
         t.mutex.lock();
         try {
             long deadline = 0;

@@ -69,8 +69,7 @@ final class LazyBuffer implements LogWriter.LazyGroup {
         for (int i = 0; i < count; i++) {
             order[i] = i;
         }
-        // By segment, then offset; equal starts keep commit order (the merge sort is stable).
-        mergeSort(order, new int[count], 0, count);
+        sortBySegmentAndOffset(order);
         // Components: maximal runs of overlapping or adjacent ranges in one segment; each becomes one range.
         int[] componentEnd = new int[count];
         int components = 0;
@@ -117,6 +116,30 @@ final class LazyBuffer implements LogWriter.LazyGroup {
         count = 0;
         dataLength = 0;
         transactions = 0;
+    }
+
+    /** Orders entries by segment, then offset; equal starts keep commit order. */
+    private void sortBySegmentAndOffset(int[] order) {
+        boolean packable = count < (1 << 20);
+        for (int i = 1; i < count && packable; i++) {
+            packable = segs[i] == segs[0];
+        }
+        for (int i = 0; i < count && packable; i++) {
+            packable = offsets[i] >= 0 && offsets[i] < (1L << 43);
+        }
+        if (packable) {
+            // One segment, small offsets: pack (offset, commit index) into a long and use the primitive sort.
+            long[] keys = new long[count];
+            for (int i = 0; i < count; i++) {
+                keys[i] = offsets[i] << 20 | i;
+            }
+            Arrays.sort(keys);
+            for (int i = 0; i < count; i++) {
+                order[i] = (int) (keys[i] & ((1 << 20) - 1));
+            }
+            return;
+        }
+        mergeSort(order, new int[count], 0, count);
     }
 
     private boolean before(int a, int b) {

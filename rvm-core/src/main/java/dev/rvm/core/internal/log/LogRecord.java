@@ -10,11 +10,28 @@ import dev.rvm.core.RvmException;
  */
 public final class LogRecord {
     private final byte[] bytes;
+    private final int off;
+    private final int len;
     private final long lsn;
 
     LogRecord(byte[] bytes, long lsn) {
+        this(bytes, 0, bytes.length, lsn);
+    }
+
+    /** A view of {@code bytes[off, off + len)}; valid only while the scanner's window is unchanged. */
+    LogRecord(byte[] bytes, int off, int len, long lsn) {
         this.bytes = bytes;
+        this.off = off;
+        this.len = len;
         this.lsn = lsn;
+    }
+
+    /** A record that owns its bytes (a view becomes safe to keep). */
+    public LogRecord copy() {
+        if (off == 0 && len == bytes.length) {
+            return this;
+        }
+        return new LogRecord(java.util.Arrays.copyOfRange(bytes, off, off + len), lsn);
     }
 
     /** Log sequence number (logical position). */
@@ -24,51 +41,47 @@ public final class LogRecord {
 
     /** Total length in the log. */
     public int length() {
-        return bytes.length;
+        return len;
     }
 
     /** LSN just after this record. */
     public long end() {
-        return lsn + bytes.length;
+        return lsn + len;
     }
 
     /** Record type, one of the {@link LogFormat} type constants. */
     public byte type() {
-        return bytes[LogFormat.H_TYPE];
+        return bytes[off + LogFormat.H_TYPE];
     }
 
     /** Flags. */
     public byte flags() {
-        return bytes[LogFormat.H_FLAGS];
+        return bytes[off + LogFormat.H_FLAGS];
     }
 
     /** Epoch of the session that wrote it. */
     public int epoch() {
-        return LogFormat.getInt(bytes, LogFormat.H_EPOCH);
+        return LogFormat.getInt(bytes, off + LogFormat.H_EPOCH);
     }
 
     /** Low 32 bits of the store id. */
     public int storeIdLow() {
-        return LogFormat.getInt(bytes, LogFormat.H_STORE);
+        return LogFormat.getInt(bytes, off + LogFormat.H_STORE);
     }
 
     /** The durable end of the log when this record was written. */
     public long durableAtWrite() {
-        return durableAtWrite(bytes, lsn);
+        return lsn - (LogFormat.getInt(bytes, off + LogFormat.H_GAP) & 0xFFFFFFFFL);
     }
 
-    static long durableAtWrite(byte[] header, long lsn) {
-        return lsn - (LogFormat.getInt(header, LogFormat.H_GAP) & 0xFFFFFFFFL);
-    }
-
-    /** The whole record as written (header included); do not modify. */
+    /** The whole record as written (header included); a copy for a view; do not modify. */
     public byte[] rawBytes() {
-        return bytes;
+        return copy().bytes;
     }
 
     /** A reader positioned at the start of the payload. */
     public PayloadReader payload() {
-        return new PayloadReader(bytes, LogFormat.HEADER_SIZE, bytes.length - LogFormat.TRAILER_SIZE, lsn);
+        return new PayloadReader(bytes, off + LogFormat.HEADER_SIZE, off + len - LogFormat.TRAILER_SIZE, lsn);
     }
 
     /** The branch id of a PREPARE, COMMIT_PREPARED or ROLLBACK_PREPARED record. */

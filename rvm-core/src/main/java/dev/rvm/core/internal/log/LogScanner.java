@@ -40,8 +40,17 @@ public final class LogScanner {
         this.window = new byte[(int) Math.min(WINDOW, Math.max(file.capacity(), LogFormat.HEADER_SIZE))];
     }
 
-    /** The next record of the chain, or {@code null} at its end. */
+    /** The next record of the chain, owning its bytes, or {@code null} at its end. */
     public LogRecord next() throws IOException {
+        LogRecord r = nextView();
+        return r == null ? null : r.copy();
+    }
+
+    /**
+     * The next record of the chain as a view into the scanner's buffer, valid until the next call; or {@code null}
+     * at its end. Replay uses it to avoid copying every record; {@link LogRecord#copy()} keeps one.
+     */
+    public LogRecord nextView() throws IOException {
         LogRecord r = validAt(next, epoch, true);
         if (r != null) {
             next = r.end();
@@ -76,7 +85,14 @@ public final class LogScanner {
         for (long x = bad + LogFormat.ALIGN; x + LogFormat.HEADER_SIZE + LogFormat.TRAILER_SIZE <= limit;
                 x += LogFormat.ALIGN) {
             int at = windowed(x, LogFormat.HEADER_SIZE);
-            if (LogFormat.getLong(window, at + LogFormat.H_LSN) != x) {
+            // Fast skip inside the window: only a header naming its own position can be a record of this lap.
+            int last = windowLength - LogFormat.HEADER_SIZE;
+            while (at <= last && LogFormat.getLong(window, at + LogFormat.H_LSN) != x) {
+                at += LogFormat.ALIGN;
+                x += LogFormat.ALIGN;
+            }
+            if (at > last || x + LogFormat.HEADER_SIZE + LogFormat.TRAILER_SIZE > limit) {
+                x -= LogFormat.ALIGN; // re-window at the next position
                 continue;
             }
             String savedReason = endReason;
@@ -109,19 +125,23 @@ public final class LogScanner {
         if (Integer.compareUnsigned(e, minEpoch) < 0) {
             return fail(explain, "epoch " + e + " older than " + minEpoch);
         }
-        byte[] bytes = new byte[len];
+        byte[] bytes;
+        int off;
         if (len <= window.length) {
-            System.arraycopy(window, windowed(lsn, len), bytes, 0, len);
+            bytes = window;
+            off = windowed(lsn, len);
         } else {
+            bytes = new byte[len];
+            off = 0;
             file.read(lsn, bytes, 0, len);
         }
-        if (LogFormat.getInt(bytes, LogFormat.H_CRC) != LogFormat.crc(bytes, 8, len)) {
+        if (LogFormat.getInt(bytes, off + LogFormat.H_CRC) != LogFormat.crc(bytes, off + 8, off + len)) {
             return fail(explain, "CRC mismatch");
         }
-        if (LogFormat.getInt(bytes, len - LogFormat.TRAILER_SIZE) != len) {
+        if (LogFormat.getInt(bytes, off + len - LogFormat.TRAILER_SIZE) != len) {
             return fail(explain, "reverse length mismatch");
         }
-        return new LogRecord(bytes, lsn);
+        return new LogRecord(bytes, off, len, lsn);
     }
 
     private LogRecord fail(boolean explain, String why) {

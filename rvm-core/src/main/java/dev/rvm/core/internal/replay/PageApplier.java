@@ -26,6 +26,7 @@ public final class PageApplier {
     private int lastSeg = -1;
     private long lastPage = -1;
     private byte[] lastData;
+    private SegmentFile lastSegment;
 
     /** Applies to the segments {@code segments} resolves by id (it throws for an unknown id). */
     public PageApplier(IntFunction<SegmentFile> segments) {
@@ -34,7 +35,8 @@ public final class PageApplier {
 
     /** Applies one range. */
     public void apply(int segmentId, long offset, byte[] data, int dataOffset, int length) throws IOException {
-        SegmentFile seg = segments.apply(segmentId);
+        SegmentFile seg = lastSegment != null && lastSegment.id() == segmentId ? lastSegment : segments.apply(segmentId);
+        lastSegment = seg;
         if (offset < 0 || offset + length > seg.size()) {
             throw new IOException("redo range [" + offset + ", " + (offset + length) + ") outside segment '" + seg.name()
                     + "' of " + seg.size() + " bytes");

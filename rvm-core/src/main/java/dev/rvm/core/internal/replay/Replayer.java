@@ -33,7 +33,7 @@ public final class Replayer {
         this.start = start;
     }
 
-    /** Replays one record. */
+    /** Replays one record (it may be a view: anything kept is copied). */
     public void accept(LogRecord r) throws IOException {
         records++;
         bytes += r.length();
@@ -42,8 +42,9 @@ public final class Replayer {
                 applyRanges(r);
                 break;
             case LogFormat.PREPARE:
-                prepared.remove(r.branchId()); // a copy replaces the original; keep prepare order by re-inserting
-                prepared.put(r.branchId(), r);
+                BranchId id = r.branchId();
+                prepared.remove(id); // a copy replaces the original; keep prepare order by re-inserting
+                prepared.put(id, r.copy());
                 break;
             case LogFormat.COMMIT_PREPARED:
             case LogFormat.ROLLBACK_PREPARED:
