@@ -25,6 +25,7 @@ public final class LogScanner {
     private long windowStart = Long.MIN_VALUE;
     private int windowLength;
     private String endReason = "";
+    private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
 
     /**
      * Scans from {@code start} up to {@code limit} (exclusive).
@@ -135,7 +136,9 @@ public final class LogScanner {
             off = 0;
             file.read(lsn, bytes, 0, len);
         }
-        if (LogFormat.getInt(bytes, off + LogFormat.H_CRC) != LogFormat.crc(bytes, off + 8, off + len)) {
+        crc.reset();
+        crc.update(bytes, off + 8, len - 8);
+        if (LogFormat.getInt(bytes, off + LogFormat.H_CRC) != (int) crc.getValue()) {
             return fail(explain, "CRC mismatch");
         }
         if (LogFormat.getInt(bytes, off + len - LogFormat.TRAILER_SIZE) != len) {

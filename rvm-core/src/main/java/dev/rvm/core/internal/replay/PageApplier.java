@@ -18,7 +18,7 @@ public final class PageApplier {
     private static final int MAX_CACHED_PAGES = 16 * 1024; // 64 MiB
 
     private final IntFunction<SegmentFile> segments;
-    private final Map<Integer, Map<Long, byte[]>> pages = new HashMap<>();
+    private final Map<Integer, Pages> pages = new HashMap<>();
     private final Set<SegmentFile> touched = new HashSet<>();
     private int cached;
     private long rangesApplied;
@@ -62,12 +62,12 @@ public final class PageApplier {
         if (seg.id() == lastSeg && pageNo == lastPage) {
             return lastData;
         }
-        Map<Long, byte[]> segPages = pages.computeIfAbsent(seg.id(), k -> new HashMap<>());
+        Pages segPages = pages.computeIfAbsent(seg.id(), k -> new Pages(seg));
         byte[] p = segPages.get(pageNo);
         if (p == null) {
             if (cached >= MAX_CACHED_PAGES) {
                 writeOut();
-                segPages = pages.computeIfAbsent(seg.id(), k -> new HashMap<>());
+                segPages = pages.computeIfAbsent(seg.id(), k -> new Pages(seg));
             }
             p = new byte[PAGE];
             seg.read(pageNo * PAGE, p, 0, pageLength(seg, pageNo));
@@ -81,17 +81,62 @@ public final class PageApplier {
         return p;
     }
 
+    /**
+     * The patched pages of one segment: a plain array indexed by page number for segments up to 4 GiB (the usual
+     * case, and much cheaper than boxing every page number), a map beyond.
+     */
+    private static final class Pages {
+        private static final long ARRAY_LIMIT = 1L << 20;
+        private final byte[][] array;
+        private final Map<Long, byte[]> map;
+
+        Pages(SegmentFile seg) {
+            long count = (seg.size() + PAGE - 1) / PAGE;
+            array = count <= ARRAY_LIMIT ? new byte[(int) count][] : null;
+            map = array == null ? new HashMap<>() : null;
+        }
+
+        byte[] get(long pageNo) {
+            return array != null ? array[(int) pageNo] : map.get(pageNo);
+        }
+
+        void put(long pageNo, byte[] page) {
+            if (array != null) {
+                array[(int) pageNo] = page;
+            } else {
+                map.put(pageNo, page);
+            }
+        }
+
+        void forEach(PageConsumer c) throws IOException {
+            if (array != null) {
+                for (int i = 0; i < array.length; i++) {
+                    if (array[i] != null) {
+                        c.accept(i, array[i]);
+                    }
+                }
+            } else {
+                for (Map.Entry<Long, byte[]> e : map.entrySet()) {
+                    c.accept(e.getKey(), e.getValue());
+                }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface PageConsumer {
+        void accept(long pageNo, byte[] page) throws IOException;
+    }
+
     private static int pageLength(SegmentFile seg, long pageNo) {
         return (int) Math.min(PAGE, seg.size() - pageNo * PAGE);
     }
 
     /** Writes every patched page (not forced). */
     private void writeOut() throws IOException {
-        for (Map.Entry<Integer, Map<Long, byte[]>> s : pages.entrySet()) {
+        for (Map.Entry<Integer, Pages> s : pages.entrySet()) {
             SegmentFile seg = segments.apply(s.getKey());
-            for (Map.Entry<Long, byte[]> p : s.getValue().entrySet()) {
-                seg.write(p.getKey() * PAGE, p.getValue(), 0, pageLength(seg, p.getKey()));
-            }
+            s.getValue().forEach((pageNo, page) -> seg.write(pageNo * PAGE, page, 0, pageLength(seg, pageNo)));
         }
         pages.clear();
         cached = 0;

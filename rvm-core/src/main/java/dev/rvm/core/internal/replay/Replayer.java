@@ -26,11 +26,20 @@ public final class Replayer {
     private final Map<BranchId, LogRecord> prepared = new LinkedHashMap<>();
     private long records;
     private long bytes;
+    /** Created once: a capturing lambda per record would cost an allocation per record. */
+    private final LogRecord.RangeVisitor applyVisitor;
 
     /** Replays records from LSN {@code start} onto {@code applier}. */
     public Replayer(PageApplier applier, long start) {
         this.applier = applier;
         this.start = start;
+        this.applyVisitor = (seg, offset, data, off, len) -> {
+            try {
+                applier.apply(seg, offset, data, off, len);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
     }
 
     /** Replays one record (it may be a view: anything kept is copied). */
@@ -77,13 +86,7 @@ public final class Replayer {
     /** Applies the ranges of a COMMIT or PREPARE record now. */
     public void applyRanges(LogRecord r) throws IOException {
         try {
-            r.forEachRange((seg, offset, data, off, len) -> {
-                try {
-                    applier.apply(seg, offset, data, off, len);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            r.forEachRange(applyVisitor);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

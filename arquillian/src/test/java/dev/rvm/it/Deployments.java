@@ -1,0 +1,80 @@
+package dev.rvm.it;
+
+import dev.rvm.it.probe.HaltingXAResource;
+import dev.rvm.it.probe.ProbeServlet;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.Asset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/**
+ * The archives the tests deploy: the real {@code rvm-ra.rar}, {@code rvm-ledger.ear} and
+ * {@code rvm-ledger-bundled.ear} built by the other modules (copied to {@code target/archives} by the build), and
+ * the test-only probe WAR. Stateless, thread-safe.
+ */
+final class Deployments {
+    static final String RAR = "rvm-ra.rar";
+    static final String EAR = "rvm-ledger.ear";
+    static final String BUNDLED_EAR = "rvm-ledger-bundled.ear";
+    static final String PROBE = "rvm-probe.war";
+
+    /** The smallest log, so that the concurrency test truncates it several times. */
+    static final String TEST_LOG_SIZE = "<config-property name=\"logSize\">65536</config-property>";
+    /** The example's {@code accounts} region, added if the RAR does not define regions itself. */
+    static final String TEST_REGIONS =
+            "<config-property name=\"regions\">main:main:0:1048576,accounts:ledger:0:65536</config-property>";
+
+    private Deployments() {
+    }
+
+    /** The adapter, as built, with {@link #TEST_LOG_SIZE} (and {@link #TEST_REGIONS}) in its ironjacamar.xml. */
+    static ResourceAdapterArchive rar() {
+        ResourceAdapterArchive rar = ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class, archive(RAR));
+        String ij = read(rar.get("META-INF/ironjacamar.xml").getAsset());
+        String extra = "  " + TEST_LOG_SIZE + "\n" + (ij.contains("name=\"regions\"") ? "" : "  " + TEST_REGIONS + "\n");
+        int at = ij.indexOf("  <transaction-support>"); // config-property comes first in the schema
+        ij = ij.substring(0, at) + extra + ij.substring(at);
+        rar.delete("META-INF/ironjacamar.xml");
+        rar.add(new StringAsset(ij), "META-INF/ironjacamar.xml");
+        return rar;
+    }
+
+    /** The example application, as built. */
+    static EnterpriseArchive ear() {
+        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, archive(EAR));
+    }
+
+    /** The example application as built with the RAR inside it (classifier {@code bundled}). */
+    static EnterpriseArchive bundledEar() {
+        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, archive(BUNDLED_EAR));
+    }
+
+    /** Test code run in the server; sees the adapter's and the ledger's classes through module dependencies. */
+    static WebArchive probe() {
+        return ShrinkWrap.create(WebArchive.class, PROBE)
+                .addClasses(ProbeServlet.class, HaltingXAResource.class)
+                .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + RAR
+                        + ", deployment." + EAR + ".ledger-ejb.jar\n"));
+    }
+
+    private static java.io.File archive(String name) {
+        return Path.of(System.getProperty("rvm.archives"), name).toFile();
+    }
+
+    private static String read(Asset asset) {
+        try (InputStream in = asset.openStream(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            in.transferTo(out);
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

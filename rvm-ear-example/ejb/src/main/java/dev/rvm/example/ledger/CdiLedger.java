@@ -1,0 +1,33 @@
+package dev.rvm.example.ledger;
+
+import dev.rvm.ra.RvmConnectionFactory;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
+import javax.sql.DataSource;
+
+/**
+ * The same transfer as {@link LedgerBean#transfer}, from a CDI bean whose transaction comes from
+ * {@code @Transactional}: use it with {@code @Inject}. {@link LedgerException} is unchecked, so it rolls the
+ * transaction back; an overdraft marks it rollback-only through the {@link TransactionSynchronizationRegistry}.
+ * Thread-safe: no state besides the injected, thread-safe resources.
+ */
+@ApplicationScoped
+public class CdiLedger {
+
+    @Resource(lookup = "java:/eis/rvm")
+    private RvmConnectionFactory rvm;
+
+    @Resource(lookup = "java:/jdbc/LedgerXADS")
+    private DataSource ds;
+
+    @Resource
+    private TransactionSynchronizationRegistry registry;
+
+    /** See {@link LedgerBean#transfer}; the audit row says {@code via = cdi}. */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public TransferResult transfer(String from, String to, long amount, String memo) {
+        return TransferWork.transfer(rvm, new AuditLog(ds), from, to, amount, memo, "cdi", registry::setRollbackOnly);
+    }
+}

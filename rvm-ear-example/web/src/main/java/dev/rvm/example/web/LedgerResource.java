@@ -1,0 +1,97 @@
+package dev.rvm.example.web;
+
+import dev.rvm.example.ledger.Balance;
+import dev.rvm.example.ledger.CdiLedger;
+import dev.rvm.example.ledger.LedgerBean;
+import dev.rvm.example.ledger.LedgerException;
+import dev.rvm.example.ledger.TransferResult;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ejb.EJBException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ledger over HTTP. {@code POST /api/transfers} answers 200 with the committed transfer, 409 when the source
+ * account would be overdrawn, 404 for an unknown account, 400 for a bad request, 500 when the audit row could not be
+ * written and 503 for any other failure (for example a range lock that timed out); in every non-200 case nothing of
+ * the transfer remains. A request-scoped CDI bean (which also gets it its injections), so thread-safe.
+ */
+@RequestScoped
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class LedgerResource {
+
+    @EJB
+    private LedgerBean ledger;
+
+    @Inject
+    private CdiLedger cdiLedger;
+
+    /** @return every account and its balance, in ledger order */
+    @GET
+    @Path("accounts")
+    public List<Balance> accounts() {
+        return ledger.balances();
+    }
+
+    /**
+     * Moves {@code amount} from {@code from} to {@code to}.
+     *
+     * @param via {@code ejb} (default) for the session bean, {@code cdi} for the {@code @Transactional} bean
+     */
+    @POST
+    @Path("transfers")
+    public Response transfer(@FormParam("from") String from, @FormParam("to") String to,
+                             @FormParam("amount") @DefaultValue("0") long amount, @FormParam("memo") String memo,
+                             @FormParam("via") @DefaultValue("ejb") String via) {
+        try {
+            TransferResult r = "cdi".equals(via) ? cdiLedger.transfer(from, to, amount, memo)
+                    : ledger.transfer(from, to, amount, memo);
+            return Response.status(TransferResult.COMMITTED.equals(r.outcome()) ? 200 : 409).entity(r).build();
+        } catch (LedgerException e) {
+            int status = switch (e.reason()) {
+                case UNKNOWN_ACCOUNT -> 404;
+                case INVALID_REQUEST -> 400;
+                case AUDIT_FAILED -> 500;
+            };
+            return error(status, e.reason().name(), e.getMessage());
+        } catch (RuntimeException e) {
+            // Any other failure, e.g. an RVM range lock that timed out (from the EJB wrapped in an EJBException,
+            // from the CDI bean as it is): the transaction rolled back.
+            Throwable cause = e instanceof EJBException && e.getCause() != null ? e.getCause() : e;
+            return error(503, "FAILED", cause.toString());
+        }
+    }
+
+    /** @return the audit trail summed up: rows, total amount, net movement per account */
+    @GET
+    @Path("audit")
+    public Object audit() {
+        return ledger.audit();
+    }
+
+    /** @return the resource adapter's statistics */
+    @GET
+    @Path("stats")
+    public Map<String, Object> stats() {
+        return ledger.statistics();
+    }
+
+    private static Response error(int status, String code, String message) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("message", message);
+        return Response.status(status).entity(body).type(MediaType.APPLICATION_JSON).build();
+    }
+}
