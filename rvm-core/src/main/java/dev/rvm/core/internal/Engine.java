@@ -57,6 +57,8 @@ public final class Engine implements RecoverableMemory {
     private final ThreadLocal<RecordBuilder> builders = ThreadLocal.withInitial(RecordBuilder::new);
     private final ThreadLocal<byte[][]> scratch = ThreadLocal.withInitial(() -> new byte[][] {new byte[64]});
     private final AtomicLong transactionIds = new AtomicLong();
+    /** Transactions in state ACTIVE: group commit waits briefly for those that may be about to commit. */
+    private final java.util.concurrent.atomic.AtomicInteger activeTransactions = new java.util.concurrent.atomic.AtomicInteger();
     private final Object mapLock = new Object();
     private final List<RegionImpl> regions = new CopyOnWriteArrayList<>();
     private final Map<Integer, AtomicLong> lastLogged = new ConcurrentHashMap<>();
@@ -106,6 +108,7 @@ public final class Engine implements RecoverableMemory {
             branches.recovered(p, end - rb.sealedLength());
         }
         writer.forceSealed();
+        writer.activeTransactions(activeTransactions::get);
         status.recovered(rr.tail(), System.currentTimeMillis(), rr.records());
         writer.advanceHead(rr.tail());
         counters.lastRecoveryNanos = rr.nanos();
@@ -228,6 +231,10 @@ public final class Engine implements RecoverableMemory {
         if (options.rangeLocks()) {
             locks.lock(b, segmentId, segments.byId(segmentId).name(), offset, offset + length, true, 0);
         }
+    }
+
+    void transactionLeftActive() {
+        activeTransactions.decrementAndGet();
     }
 
     void noteLogged(int segmentId) {
@@ -372,6 +379,7 @@ public final class Engine implements RecoverableMemory {
                     + " already has " + existing.describe() + "; suspend it first (transactions do not nest)");
         }
         TransactionImpl t = new TransactionImpl(this, transactionIds.incrementAndGet(), mode);
+        activeTransactions.incrementAndGet();
         current.get().txn = t;
         return t;
     }

@@ -74,7 +74,13 @@ final class SegmentRegistry implements AutoCloseable {
         }
         refuseLinkedDirectory();
         storage.createDirectories(directory);
-        SegmentFile f = SegmentFile.create(storage, p, name, id, storeId, size);
+        SegmentFile f;
+        try {
+            f = SegmentFile.create(storage, p, name, id, storeId, size);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new RvmException(ErrorCode.SEGMENT_EXISTS, "segment file " + p
+                    + " exists but is not registered in the log (left by a crash during creation?); remove it first", e);
+        }
         if (!status.addSegment(new StatusBlock.Segment(id, name, size))) {
             f.close();
             throw new RvmException(ErrorCode.TOO_MANY_SEGMENTS, "the log's segment table is full; cannot add '" + name + "'");

@@ -42,6 +42,9 @@ final class StatusKeeper {
         if (!StatusBlock.fits(segs)) {
             return false;
         }
+        // Both copies get the new table: otherwise damage at rest to the newer copy would fall back to a table
+        // without the segment, and the log's references to it would look like corruption.
+        write(current.next(current.head(), current.epoch(), segs));
         write(current.next(current.head(), current.epoch(), segs));
         return true;
     }

@@ -32,6 +32,7 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
     private byte[][] undoValues;
     private int undoCount;
     private volatile Thread thread;
+    private volatile BranchId preparedAs;
 
     TransactionImpl(Engine engine, long id, RestoreMode mode) {
         this.engine = engine;
@@ -47,7 +48,18 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
 
     @Override
     public String describe() {
-        return "transaction " + id + (thread != null ? " (thread " + thread.getName() + ")" : "");
+        Thread t = thread;
+        BranchId b = preparedAs;
+        return "transaction " + id + (t != null ? " (thread " + t.getName() + ")" : "")
+                + (b != null ? " prepared as branch " + b : "");
+    }
+
+    /** Every state change goes through here, so the engine's count of active transactions stays exact. */
+    private void setState(TransactionState next) {
+        if (state == TransactionState.ACTIVE && next != TransactionState.ACTIVE) {
+            engine.transactionLeftActive();
+        }
+        state = next;
     }
 
     boolean isAssociatedWith(Thread t) {
@@ -181,7 +193,7 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
         boolean storeStopped = e.code() == ErrorCode.STORE_FAILED || e.code() == ErrorCode.STORE_CLOSED
                 || e.code() == ErrorCode.IO_ERROR;
         if (storeStopped) {
-            state = TransactionState.FAILED;
+            setState(TransactionState.FAILED);
             release();
             detach();
             return e;
@@ -314,7 +326,8 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
             }
             throw failedToLog("prepare", e);
         }
-        state = TransactionState.PREPARED;
+        preparedAs = branch;
+        setState(TransactionState.PREPARED);
         detach();
         engine.counters().prepares.increment();
         return PrepareResult.PREPARED;
@@ -331,12 +344,12 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
         if (!committed) {
             restoreOldValues();
         }
-        state = committed ? TransactionState.COMMITTED : TransactionState.ABORTED;
+        setState(committed ? TransactionState.COMMITTED : TransactionState.ABORTED);
         release();
     }
 
     private void finish(TransactionState end) {
-        state = end;
+        setState(end);
         release();
         detach();
     }
@@ -390,7 +403,7 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
             return;
         }
         if (!engine.isOpen()) {
-            state = TransactionState.ABORTED;
+            setState(TransactionState.ABORTED);
             detach();
             return;
         }

@@ -27,6 +27,10 @@ final class Truncator {
     private final double threshold;
     private final Object mutex = new Object();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** The scan buffer, kept across truncations: a fresh multi-MiB array each time churns the garbage collector. */
+    private byte[] window;
+    /** Set when a commit waits for space: the next truncation forces first, so unforced records can be freed too. */
+    private volatile boolean forceFirst;
 
     Truncator(Engine engine, Executor executor, double threshold) {
         this.engine = engine;
@@ -44,6 +48,9 @@ final class Truncator {
         LogWriter w = engine.writer();
         if (!always && w.used() < threshold * w.capacity()) {
             return;
+        }
+        if (always) {
+            forceFirst = true;
         }
         if (!scheduled.compareAndSet(false, true)) {
             return;
@@ -89,13 +96,19 @@ final class Truncator {
     private void run() throws IOException {
         LogWriter w = engine.writer();
         long head = engine.status().current().head();
-        long end = w.forceSealed();
+        // Truncate what is durable already: forcing here would only compete with committers for the disk.
+        // (An explicit truncate() flushes first, so it covers every commit made before it.)
+        long end = forceFirst ? w.forceSealed() : w.durableEnd();
+        forceFirst = false;
         if (end == head) {
             return;
         }
         PageApplier applier = new PageApplier(engine.segments()::byId);
         Replayer replayer = new Replayer(applier, head);
-        LogScanner scanner = new LogScanner(engine.logFile(), engine.storeIdLow(), head, end, 0);
+        if (window == null) {
+            window = LogScanner.newWindow(engine.logFile());
+        }
+        LogScanner scanner = new LogScanner(engine.logFile(), engine.storeIdLow(), head, end, 0, window);
         LogRecord r;
         while ((r = scanner.nextView()) != null) {
             replayer.accept(r);

@@ -15,11 +15,13 @@ import java.util.List;
  * @param shmCases {@code FLUSH} cases on the RAM-backed directory, for CPU per commit (empty if skipped)
  * @param recovery recovery speed, or {@code null} if skipped
  * @param truncation truncation speed, or {@code null} if skipped
- * @param truncationLatency commit latency with and without truncation, or {@code null} if skipped
+ * @param truncationLatency commit latency with and without a {@code truncate()} loop (a stress case), or {@code null}
+ * @param backgroundTruncation commit latency of commits that overlapped a background truncation started by the
+ *        threshold, against those that did not, or {@code null} if skipped
  */
 public record BenchResults(String machine, BenchOptions options, Floor floorBefore, Floor floorAfter,
         Floor sparseFloor, Interleaved interleaved, List<Case> cases, List<Case> shmCases, Recovery recovery, Truncation truncation,
-        TruncationLatency truncationLatency) {
+        TruncationLatency truncationLatency, TruncationLatency backgroundTruncation) {
 
     /** Copies the lists. */
     public BenchResults {

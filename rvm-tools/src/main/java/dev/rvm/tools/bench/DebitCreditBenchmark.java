@@ -93,12 +93,18 @@ public final class DebitCreditBenchmark {
                 cleanup(dir, o);
             }
             BenchResults.TruncationLatency tl = null;
+            BenchResults.TruncationLatency bg = null;
             if (o.truncationLatency()) {
                 Path dir = base.resolve("truncation-latency");
                 tl = new StoreBenchmarks(o).truncationLatency(dir);
-                out.printf("commit p99 without / with truncation: %s / %s%n", ResultTable.micros(tl.withoutP99()),
+                out.printf("commit p99 without / with a truncate() loop: %s / %s%n", ResultTable.micros(tl.withoutP99()),
                         ResultTable.micros(tl.withP99()));
                 cleanup(dir, o);
+                Path bgDir = base.resolve("background-truncation");
+                bg = new StoreBenchmarks(o).backgroundTruncationLatency(bgDir);
+                out.printf("commit p99 outside / during background truncations: %s / %s (%d truncations)%n",
+                        ResultTable.micros(bg.withoutP99()), ResultTable.micros(bg.withP99()), bg.truncations());
+                cleanup(bgDir, o);
             }
             List<BenchResults.Case> shm = new ArrayList<>();
             if (o.shmDir() != null) {
@@ -125,7 +131,7 @@ public final class DebitCreditBenchmark {
                 }
             }
             machine = machine + "; at the end" + describeLoad();
-            return new BenchResults(machine, o, before, after, sparse, il, cases, shm, recovery, truncation, tl);
+            return new BenchResults(machine, o, before, after, sparse, il, cases, shm, recovery, truncation, tl, bg);
         } finally {
             if (!o.keep()) {
                 deleteTree(base);

@@ -152,4 +152,66 @@ final class StoreBenchmarks {
         }
         return n;
     }
+
+    /** Log size of the background-truncation measurement: small, so that truncations come often. */
+    private static final long BACKGROUND_LOG = 512 * 1024;
+
+    /**
+     * One thread commits {@code FLUSH} on a small log whose threshold starts truncations by themselves, as in
+     * production; each commit's latency is counted "during" if a truncation was running at any moment of it
+     * (the truncations run on an executor that marks them), "outside" otherwise.
+     */
+    BenchResults.TruncationLatency backgroundTruncationLatency(Path dir) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLong marks = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bench-background-truncation");
+            t.setDaemon(true);
+            return t;
+        });
+        // marks is odd while a truncation runs; a commit that sees it odd, or sees it change, overlapped one.
+        java.util.concurrent.Executor marking = task -> pool.execute(() -> {
+            marks.incrementAndGet();
+            try {
+                task.run();
+            } finally {
+                marks.incrementAndGet();
+            }
+        });
+        RvmOptions ro = RvmOptions.builder(dir).logSize(BACKGROUND_LOG).truncationThreshold(0.25)
+                .truncationExecutor(marking).build();
+        try (RecoverableMemory rvm = RecoverableMemory.open(ro)) {
+            Region region = CaseRunner.createAccounts(rvm, options.accounts());
+            AccountPicker picker = new AccountPicker(AccessPattern.UNIFORM, options.accounts(), 0, 1, options.seed());
+            commitUntil(rvm, region, picker, System.nanoTime() + (long) (options.warmupSeconds() * 1e9));
+            LatencyHistogram outside = new LatencyHistogram();
+            LatencyHistogram during = new LatencyHistogram();
+            long outsideN = 0;
+            long duringN = 0;
+            long tr0 = rvm.statistics().truncations();
+            long t0 = System.nanoTime();
+            long deadline = t0 + (long) (2 * options.measureSeconds() * 1e9);
+            while (System.nanoTime() < deadline) {
+                picker.next();
+                Transaction t = CaseRunner.transfer(rvm, region, picker);
+                long m0 = marks.get();
+                long c0 = System.nanoTime();
+                t.commit(CommitMode.FLUSH);
+                long took = System.nanoTime() - c0;
+                long m1 = marks.get();
+                if ((m0 & 1) == 1 || m1 != m0) {
+                    during.record(took);
+                    duringN++;
+                } else {
+                    outside.record(took);
+                    outsideN++;
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long truncations = rvm.statistics().truncations() - tr0;
+            return new BenchResults.TruncationLatency(outside.percentile(0.5), outside.percentile(0.99),
+                    outsideN / seconds, during.percentile(0.5), during.percentile(0.99), duringN / seconds, truncations);
+        } finally {
+            pool.shutdown();
+        }
+    }
 }

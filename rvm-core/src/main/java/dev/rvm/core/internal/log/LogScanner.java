@@ -33,12 +33,22 @@ public final class LogScanner {
      * @param minEpoch lowest acceptable epoch for the first record
      */
     public LogScanner(LogFile file, int storeIdLow, long start, long limit, int minEpoch) {
+        this(file, storeIdLow, start, limit, minEpoch, newWindow(file));
+    }
+
+    /** As above, reading through {@code window} (from {@link #newWindow}), which a caller may reuse across scans. */
+    public LogScanner(LogFile file, int storeIdLow, long start, long limit, int minEpoch, byte[] window) {
         this.file = file;
         this.storeIdLow = storeIdLow;
         this.next = start;
         this.limit = limit;
         this.epoch = minEpoch;
-        this.window = new byte[(int) Math.min(WINDOW, Math.max(file.capacity(), LogFormat.HEADER_SIZE))];
+        this.window = window;
+    }
+
+    /** A read buffer for scanning {@code file}: up to 4 MiB, so that scanning reads in large sequential pieces. */
+    public static byte[] newWindow(LogFile file) {
+        return new byte[(int) Math.min(WINDOW, Math.max(file.capacity(), LogFormat.HEADER_SIZE))];
     }
 
     /** The next record of the chain, owning its bytes, or {@code null} at its end. */

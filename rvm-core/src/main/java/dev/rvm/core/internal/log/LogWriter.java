@@ -33,6 +33,14 @@ public final class LogWriter {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition durableAdvanced = lock.newCondition();
     private final Condition spaceFreed = lock.newCondition();
+    private final Condition joined = lock.newCondition();
+    private static final long MAX_LINGER_NANOS = 500_000;
+    /** Transactions begun and not yet finished, from the engine: how many commits may still join a force. */
+    private volatile java.util.function.IntSupplier activeTransactions = () -> 0;
+    /** Records in the staging buffer, i.e. commits the next force will cover. */
+    private int stagedRecords;
+    private boolean lingering;
+    private volatile long lastForceNanos;
     private final RecordBuilder lazyRecord = new RecordBuilder();
     private final LazyBuffer lazy = new LazyBuffer();
     /** True while {@link #lazyRecord} holds an encoded group not yet sealed into the log. */
@@ -219,16 +227,50 @@ public final class LogWriter {
         }
         lock.lock();
         try {
+            if (lingering) {
+                joined.signal(); // a leader is waiting for stragglers: one more has arrived
+            }
             while (durable < lsn) {
                 checkUsable();
                 if (writing) {
                     durableAdvanced.awaitUninterruptibly();
                     continue;
                 }
-                writeStaging(true);
+                linger();
+                if (durable < lsn && !writing) {
+                    writeStaging(true);
+                }
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Group commit: before forcing, the leader waits a little for transactions that are running but have not yet
+     * appended — typically those released by the previous force, which would otherwise always miss the next one
+     * and split the committers into two alternating halves. It waits only while more transactions are active than
+     * records are staged, and at most half the last force's duration (capped), so a lone committer never waits.
+     */
+    private void linger() {
+        long limit = Math.min(MAX_LINGER_NANOS, lastForceNanos / 2);
+        if (limit <= 0 || activeTransactions.getAsInt() <= stagedRecords) {
+            return;
+        }
+        lingering = true;
+        try {
+            long deadline = System.nanoTime() + limit;
+            while (activeTransactions.getAsInt() > stagedRecords && !writing) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                joined.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lingering = false;
         }
     }
 
@@ -242,6 +284,7 @@ public final class LogWriter {
         staging = spare;
         spare = null;
         stagingLength = 0;
+        stagedRecords = 0;
         stagingStart = end;
         lock.unlock();
         IOException failed = null;
@@ -250,7 +293,9 @@ public final class LogWriter {
                 file.write(start, buf, 0, n);
             }
             if (force) {
+                long f0 = System.nanoTime();
                 file.force();
+                lastForceNanos = System.nanoTime() - f0;
             }
         } catch (IOException e) {
             failed = e;
@@ -316,6 +361,7 @@ public final class LogWriter {
         }
         System.arraycopy(rb.buffer(), 0, staging, stagingLength, len);
         stagingLength += len;
+        stagedRecords++;
         tail = lsn + len;
         records++;
         bytesLogged += len;
@@ -364,6 +410,16 @@ public final class LogWriter {
                 throw new RvmException(ErrorCode.LOG_FULL, "interrupted while waiting for log space", e);
             }
         }
+    }
+
+    /** Tells the writer how many transactions are active, for group commit's lingering. */
+    public void activeTransactions(java.util.function.IntSupplier count) {
+        this.activeTransactions = count;
+    }
+
+    /** The end of the durable log, without forcing anything. */
+    public long durableEnd() {
+        return durable;
     }
 
     /** Frees the log before {@code newHead} (truncation has applied it). */

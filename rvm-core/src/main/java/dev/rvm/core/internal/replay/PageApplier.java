@@ -82,11 +82,11 @@ public final class PageApplier {
     }
 
     /**
-     * The patched pages of one segment: a plain array indexed by page number for segments up to 4 GiB (the usual
-     * case, and much cheaper than boxing every page number), a map beyond.
+     * The patched pages of one segment: a plain array indexed by page number for segments up to 256 MiB (cheaper than
+     * boxing every page number, and small enough not to be a huge allocation per truncation), a map beyond.
      */
     private static final class Pages {
-        private static final long ARRAY_LIMIT = 1L << 20;
+        private static final long ARRAY_LIMIT = 1L << 16;
         private final byte[][] array;
         private final Map<Long, byte[]> map;
 
