@@ -38,11 +38,6 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
         this.engine = engine;
         this.id = id;
         this.mode = mode;
-        if (mode == RestoreMode.RESTORE) {
-            undoRegions = new RegionImpl[4];
-            undoOffsets = new long[4];
-            undoValues = new byte[4][];
-        }
         this.thread = Thread.currentThread();
     }
 
@@ -115,13 +110,17 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
     /** A newly declared part of a range: save its old value if this transaction can abort. */
     @Override
     public void gap(DeclaredRanges ranges, long s, long e) {
-        if (undoRegions != null) {
+        if (mode == RestoreMode.RESTORE) {
             saveOldValue(ranges.region, s, Math.toIntExact(e - s));
         }
     }
 
     private void saveOldValue(RegionImpl r, long at, int len) {
-        if (undoCount == undoRegions.length) {
+        if (undoRegions == null) {
+            undoRegions = new RegionImpl[2];
+            undoOffsets = new long[2];
+            undoValues = new byte[2][];
+        } else if (undoCount == undoRegions.length) {
             int n = undoCount * 2;
             undoRegions = java.util.Arrays.copyOf(undoRegions, n);
             undoOffsets = java.util.Arrays.copyOf(undoOffsets, n);

@@ -146,6 +146,17 @@ public final class RangeLockManager {
     }
 
     private static boolean coveredByOwn(Table t, LockOwner owner, long start, long end, boolean exclusive) {
+        int n = owner.held.size();
+        if (n <= 8) {
+            // Small transactions (the common case): the owner's own list is cheaper than a tree lookup.
+            for (int i = 0; i < n; i++) {
+                Held h = owner.held.get(i);
+                if (h.table == t && h.start <= start && h.end >= end && (h.exclusive || !exclusive)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         Map.Entry<Long, Held> e = t.byStart.floorEntry(start);
         if (e != null) {
             for (Held h = e.getValue(); h != null; h = h.next) {
