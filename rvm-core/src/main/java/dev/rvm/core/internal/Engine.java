@@ -108,7 +108,9 @@ public final class Engine implements RecoverableMemory {
             branches.recovered(p, end - rb.sealedLength());
         }
         writer.forceSealed();
-        writer.activeTransactions(activeTransactions::get);
+        if (options.groupCommitWait()) {
+            writer.activeTransactions(activeTransactions::get);
+        }
         status.recovered(rr.tail(), System.currentTimeMillis(), rr.records());
         writer.advanceHead(rr.tail());
         counters.lastRecoveryNanos = rr.nanos();
