@@ -232,7 +232,8 @@ public final class LogWriter {
             }
             while (durable < lsn) {
                 checkUsable();
-                if (writing) {
+                if (writing || lingering) {
+                    // Someone is forcing, or about to (a lingering leader): its force will cover this record.
                     durableAdvanced.awaitUninterruptibly();
                     continue;
                 }
