@@ -124,6 +124,12 @@ public final class StoreFiles {
             storeId = random.nextLong();
         }
         try (StorageFile f = storage.create(logPath, size)) {
+            // Write the record area out as zeros: a sparse log makes the file system allocate blocks as appends
+            // reach them, and each allocation turns a commit's force into a journal commit (milliseconds).
+            byte[] zeros = new byte[(int) Math.min(size, 1 << 20)];
+            for (long at = LogFormat.RECORD_AREA; at < size; at += zeros.length) {
+                f.write(at, ByteBuffer.wrap(zeros, 0, (int) Math.min(zeros.length, size - at)));
+            }
             StatusBlock a = new StatusBlock(storeId, 0, size, 0, 0, 0, 0, List.of());
             StatusBlock b = a.next(0, 0, List.of());
             f.write(a.fileOffset(), ByteBuffer.wrap(a.encode()));

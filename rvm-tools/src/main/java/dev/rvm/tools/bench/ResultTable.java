@@ -87,7 +87,7 @@ final class ResultTable {
         }
         if (r.backgroundTruncation() != null) {
             BenchResults.TruncationLatency bg = r.backgroundTruncation();
-            out.printf(Locale.ROOT, "FLUSH commit, 1 thread, 512 KiB log truncating itself at 25%%: commits outside a "
+            out.printf(Locale.ROOT, "FLUSH commit, 1 thread, 256 KiB log truncating itself at 10%%: commits outside a "
                     + "truncation p50 %s, p99 %s (%,.0f/s); commits overlapping one p50 %s, p99 %s (%,.0f/s); %d "
                     + "truncations -> p99 ratio %.2f%n", micros(bg.withoutP50()), micros(bg.withoutP99()),
                     bg.withoutTxPerSecond(), micros(bg.withP50()), micros(bg.withP99()), bg.withTxPerSecond(),

@@ -153,8 +153,13 @@ final class StoreBenchmarks {
         return n;
     }
 
-    /** Log size of the background-truncation measurement: small, so that truncations come often. */
-    private static final long BACKGROUND_LOG = 512 * 1024;
+    /**
+     * Log size and threshold of the background-truncation measurement: small, so that truncations come several
+     * times a second and enough commits overlap one for a meaningful 99th percentile (a few dozen samples would
+     * make it the maximum).
+     */
+    private static final long BACKGROUND_LOG = 256 * 1024;
+    private static final double BACKGROUND_THRESHOLD = 0.1;
 
     /**
      * One thread commits {@code FLUSH} on a small log whose threshold starts truncations by themselves, as in
@@ -177,7 +182,7 @@ final class StoreBenchmarks {
                 marks.incrementAndGet();
             }
         });
-        RvmOptions ro = RvmOptions.builder(dir).logSize(BACKGROUND_LOG).truncationThreshold(0.25)
+        RvmOptions ro = RvmOptions.builder(dir).logSize(BACKGROUND_LOG).truncationThreshold(BACKGROUND_THRESHOLD)
                 .truncationExecutor(marking).build();
         try (RecoverableMemory rvm = RecoverableMemory.open(ro)) {
             Region region = CaseRunner.createAccounts(rvm, options.accounts());
