@@ -246,7 +246,7 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
     }
 
     /** Visits the ranges with their current values (for the lazy group). */
-    void visitRanges(dev.rvm.core.internal.log.LogWriter.LazyGroup group, byte[][] scratch) {
+    void visitRanges(dev.rvm.core.internal.log.LazyGroup group, byte[][] scratch) {
         for (DeclaredRanges d : declared) {
             RegionImpl r = d.region;
             for (int i = 0; i < d.size(); i++) {

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * one COMMIT record, so it reaches the log atomically and as a prefix of the commit order. Not thread-safe (the
  * {@link LogWriter} lock guards it).
  */
-final class LazyBuffer implements LogWriter.LazyGroup {
+final class LazyBuffer implements LazyGroup {
     private byte[] data = new byte[16 * 1024];
     private int dataLength;
     private int[] segs = new int[256];

@@ -135,7 +135,7 @@ public final class LogWriter {
      * as its own record at once (still unforced). {@code ranges} is encoded by the caller into {@code rb} when
      * coalescing is off, and visited into the group when on.
      */
-    public void appendLazy(RecordBuilder rb, LazyRanges ranges, long payloadBound) {
+    public void appendLazy(RecordBuilder rb, LazyGroup.Ranges ranges, long payloadBound) {
         lock.lock();
         try {
             passGate();
@@ -172,19 +172,6 @@ public final class LogWriter {
             lock.unlock();
         }
         maybeWriteOut();
-    }
-
-    /** The ranges of a lazy commit, copied into the group under the writer's lock. */
-    @FunctionalInterface
-    public interface LazyRanges {
-        /** Adds every range (with its commit-time value) to the group. */
-        void addTo(LazyGroup group);
-    }
-
-    /** What a lazy commit sees of the group. */
-    public interface LazyGroup {
-        /** Adds one range. */
-        void add(int segmentId, long offset, byte[] src, int off, int len);
     }
 
     /** Writes any lazy group and forces everything appended so far; returns the durable end. */
