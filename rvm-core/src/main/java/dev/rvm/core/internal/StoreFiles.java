@@ -62,6 +62,9 @@ public final class StoreFiles {
             StorageFile f = storage.open(logPath);
             LogFile log = new LogFile(f, f.size());
             try {
+                if (o.createIfMissing() && incompleteCreation(log)) {
+                    writeInitialStatus(f, f.size());
+                }
                 StatusBlock st = readStatus(log, logPath);
                 return new Opened(lock, log, st);
             } catch (RuntimeException | IOException e) {
@@ -118,25 +121,58 @@ public final class StoreFiles {
             throw new RvmException(ErrorCode.BAD_OPTION, "log size must be at least " + RvmOptions.MIN_LOG_SIZE
                     + " bytes, got " + size);
         }
+        long storeId;
+        try (StorageFile f = storage.create(logPath, size)) {
+            // Status blocks first, forced: a crash during the rest still leaves a log that opens (empty). A crash
+            // before they are forced leaves an all-zero file, which open() recognises and initialises.
+            storeId = writeInitialStatus(f, size);
+            // Then write the record area out as zeros: a sparse log makes the file system allocate blocks as
+            // appends reach them, and each allocation turns a commit's force into a journal commit (milliseconds).
+            byte[] zeros = new byte[(int) Math.min(size, 1 << 20)];
+            for (long at = LogFormat.RECORD_AREA; at < size; at += zeros.length) {
+                f.write(at, ByteBuffer.wrap(zeros, 0, (int) Math.min(zeros.length, size - at)));
+            }
+            f.force();
+        }
+        return storeId;
+    }
+
+    /** Writes both status copies of a new, empty log with a fresh store id, forced; returns the id. */
+    private static long writeInitialStatus(StorageFile f, long size) throws IOException {
         long storeId = 0;
         SecureRandom random = new SecureRandom();
         while (storeId == 0) {
             storeId = random.nextLong();
         }
-        try (StorageFile f = storage.create(logPath, size)) {
-            // Write the record area out as zeros: a sparse log makes the file system allocate blocks as appends
-            // reach them, and each allocation turns a commit's force into a journal commit (milliseconds).
-            byte[] zeros = new byte[(int) Math.min(size, 1 << 20)];
-            for (long at = LogFormat.RECORD_AREA; at < size; at += zeros.length) {
-                f.write(at, ByteBuffer.wrap(zeros, 0, (int) Math.min(zeros.length, size - at)));
-            }
-            StatusBlock a = new StatusBlock(storeId, 0, size, 0, 0, 0, 0, List.of());
-            StatusBlock b = a.next(0, 0, List.of());
-            f.write(a.fileOffset(), ByteBuffer.wrap(a.encode()));
-            f.write(b.fileOffset(), ByteBuffer.wrap(b.encode()));
-            f.force();
-        }
+        StatusBlock a = new StatusBlock(storeId, 0, size, 0, 0, 0, 0, List.of());
+        StatusBlock b = a.next(0, 0, List.of());
+        // One copy at a time, each forced: a crash can tear at most the one being written.
+        f.write(a.fileOffset(), ByteBuffer.wrap(a.encode()));
+        f.force();
+        f.write(b.fileOffset(), ByteBuffer.wrap(b.encode()));
+        f.force();
         return storeId;
+    }
+
+    /**
+     * True for a log left by a crash during its own creation: copy B of the status block was never written (all
+     * zeros; creation writes it second and every later status write alternates), copy A is not valid (never written
+     * or torn), and the first record slot is all zeros. A log that ever held a record has one at the start of its
+     * record area (records are overwritten, never zeroed), so a damaged status area in front of records is not
+     * mistaken for this: it stays an error.
+     */
+    private static boolean incompleteCreation(LogFile log) throws IOException {
+        if (log.logSize() < RvmOptions.MIN_LOG_SIZE) {
+            return false;
+        }
+        byte[] head = new byte[LogFormat.RECORD_AREA + 4096];
+        log.storageFile().read(0, ByteBuffer.wrap(head));
+        for (int i = LogFormat.STATUS_SIZE; i < head.length; i++) {
+            if (head[i] != 0) {
+                return false;
+            }
+        }
+        return StatusBlock.check(java.util.Arrays.copyOf(head, LogFormat.STATUS_SIZE)) != StatusBlock.Verdict.OK;
     }
 
     private static void closeQuietly(Closeable c) {
