@@ -94,8 +94,11 @@ public interface RecoverableMemory extends AutoCloseable {
     boolean isOpen();
 
     /**
-     * Flushes lazy commits and closes the store — {@code rvm_terminate}. Active transactions are aborted
-     * ({@code RESTORE}) or refused further work; prepared branches stay in doubt in the log.
+     * Flushes lazy commits and closes the store — {@code rvm_terminate}. Active transactions are not aborted:
+     * they are refused further work ({@link ErrorCode#STORE_CLOSED}); prepared branches stay in doubt in the log.
+     *
+     * @throws RvmException {@link ErrorCode#STORE_FAILED} if the lazy commits could not be forced; the store is
+     *         closed all the same, and reopening it recovers what reached the log
      */
     @Override
     void close();

@@ -65,7 +65,7 @@ final class Branches {
             notifyAll();
         }
         w.reserve(b.recordLength + MARK_RESERVE);
-        t.forEachSegment(engine::noteLogged);
+        t.forEachRegion(engine::noteLogged);
         w.forceUpTo(end);
     }
 

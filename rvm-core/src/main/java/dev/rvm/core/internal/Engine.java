@@ -446,12 +446,15 @@ public final class Engine implements RecoverableMemory {
         if (closed) {
             return;
         }
+        // A failed flush is reported to the caller after the files are released: returning normally would tell it
+        // that its lazy commits are durable.
+        RvmException flushFailure = null;
         try {
             if (writer.failure() == null) {
                 writer.flushAll();
             }
         } catch (RvmException e) {
-            LOG.log(System.Logger.Level.WARNING, "RVM could not flush lazy commits at close", e);
+            flushFailure = e;
         }
         synchronized (truncator.mutex()) {
             if (closed) {
@@ -473,6 +476,9 @@ public final class Engine implements RecoverableMemory {
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "RVM close: " + e, e);
             }
+        }
+        if (flushFailure != null) {
+            throw flushFailure;
         }
     }
 

@@ -261,14 +261,7 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
         }
     }
 
-    /** Segment ids touched, for the engine's map-consistency bookkeeping. */
-    void forEachSegment(java.util.function.IntConsumer c) {
-        for (DeclaredRanges d : declared) {
-            c.accept(d.region.segmentId);
-        }
-    }
-
-    /** Regions touched. */
+    /** Regions touched, for the engine's map-consistency bookkeeping. */
     void forEachRegion(java.util.function.Consumer<RegionImpl> c) {
         for (int i = 0; i < declared.size(); i++) {
             c.accept(declared.get(i).region);

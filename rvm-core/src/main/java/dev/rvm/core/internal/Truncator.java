@@ -118,7 +118,8 @@ final class Truncator {
                     + " is invalid (" + scanner.endReason() + "); truncation stopped");
         }
         boolean relogged = false;
-        for (LogRecord p : replayer.unresolved()) {
+        java.util.List<LogRecord> unresolved = replayer.unresolved();
+        for (LogRecord p : unresolved) {
             switch (engine.branches().decide(p.lsn())) {
                 case APPLY:
                     replayer.applyRanges(p);
@@ -131,7 +132,7 @@ final class Truncator {
             }
         }
         // Copies of in-doubt prepares and outcome marks decided on must be durable before the head passes them.
-        if (relogged || !replayer.unresolved().isEmpty()) {
+        if (relogged || !unresolved.isEmpty()) {
             w.forceSealed();
         }
         applier.finish();

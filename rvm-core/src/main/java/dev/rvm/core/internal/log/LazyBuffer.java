@@ -58,6 +58,14 @@ final class LazyBuffer implements LazyGroup {
         return dataLength;
     }
 
+    /**
+     * An upper bound of the group's encoded payload: each range's data plus its three varints (at most 10 bytes each),
+     * the same bound {@code TransactionImpl.payloadBound} gives for one transaction.
+     */
+    long payloadBound() {
+        return dataLength + 30L * count;
+    }
+
     /** Bytes that later commits overwrote, found by the last {@link #encode}. */
     long replacedBytes() {
         return replaced;

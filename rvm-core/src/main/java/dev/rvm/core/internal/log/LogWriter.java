@@ -45,12 +45,9 @@ public final class LogWriter {
     private final LazyBuffer lazy = new LazyBuffer();
     /** True while {@link #lazyRecord} holds an encoded group not yet sealed into the log. */
     private boolean lazyEncoded;
-    /** Upper bound of the payload of the lazy group being built. */
-    private long lazyBound;
 
     private volatile long head;
     private volatile long tail;
-    private long written;
     private volatile long durable;
     private long reserved;
     private byte[] staging = new byte[64 * 1024];
@@ -80,7 +77,6 @@ public final class LogWriter {
         this.capacity = file.capacity();
         this.head = head;
         this.tail = tail;
-        this.written = tail;
         this.durable = tail;
         this.stagingStart = tail;
         this.coalescing = coalescing;
@@ -151,10 +147,9 @@ public final class LogWriter {
                         + " bytes does not fit in a log of " + capacity + " bytes (" + reserved
                         + " reserved for in-doubt branches)");
             }
-            if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, lazyBound + payloadBound + 20)) > room) {
+            if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, lazy.payloadBound() + payloadBound + 20)) > room) {
                 drainLazy();
             }
-            lazyBound += payloadBound;
             ranges.addTo(lazy);
             lazy.transactionAdded();
             // The transaction is committed (lazily) once it is in the group. Writing the group out is housekeeping:
@@ -298,7 +293,6 @@ public final class LogWriter {
             spaceFreed.signalAll();
             throw failed();
         }
-        written = end;
         if (force) {
             durable = end;
             forces++;
@@ -327,7 +321,6 @@ public final class LogWriter {
                 lazy.encode(lazyRecord);
                 bytesSavedInter += lazy.replacedBytes();
                 lazyEncoded = true;
-                lazyBound = 0;
             }
             // If sealing fails (log full), the encoded group is kept and sealed first by the next drain.
             seal(lazyRecord, false);
