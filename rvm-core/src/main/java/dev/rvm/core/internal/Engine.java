@@ -113,6 +113,7 @@ public final class Engine implements RecoverableMemory {
         }
         status.recovered(rr.tail(), System.currentTimeMillis(), rr.records());
         writer.advanceHead(rr.tail());
+        truncator.logOpened(rr.tail());
         counters.lastRecoveryNanos = rr.nanos();
         counters.lastRecoveryRecords = rr.records();
         counters.lastRecoveryBytes = rr.bytes();
@@ -160,6 +161,10 @@ public final class Engine implements RecoverableMemory {
 
     Branches branches() {
         return branches;
+    }
+
+    Truncator truncator() {
+        return truncator;
     }
 
     Counters counters() {
@@ -333,7 +338,8 @@ public final class Engine implements RecoverableMemory {
                 truncate(); // the segment file lacks committed bytes still in the log
             }
             Memory m = new Memory(length);
-            synchronized (truncator.mutex()) {
+            truncator.exclusion().lock();
+            try {
                 byte[] buf = new byte[(int) Math.min(length, 1 << 20)];
                 for (long at = 0; at < length; at += buf.length) {
                     int n = (int) Math.min(buf.length, length - at);
@@ -344,6 +350,8 @@ public final class Engine implements RecoverableMemory {
                     }
                     m.put(at, buf, 0, n);
                 }
+            } finally {
+                truncator.exclusion().unlock();
             }
             RegionImpl r = new RegionImpl(this, f.id(), segment, offset, m, locks.table(f.id()), lastLogged(f.id()));
             regions.add(r);
@@ -456,11 +464,14 @@ public final class Engine implements RecoverableMemory {
         } catch (RvmException e) {
             flushFailure = e;
         }
-        synchronized (truncator.mutex()) {
+        truncator.exclusion().lock();
+        try {
             if (closed) {
                 return;
             }
             closed = true;
+        } finally {
+            truncator.exclusion().unlock();
         }
         if (ownExecutor != null) {
             ownExecutor.shutdown();

@@ -10,7 +10,9 @@ import dev.rvm.core.internal.replay.Replayer;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Epoch truncation, while other threads keep committing: forces the log, replays the durable records from the head
@@ -18,29 +20,66 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * head in the status block. A crash at any point leaves either the old head (the replay is redone, idempotently)
  * or the new one (the segments already hold everything before it).
  *
- * <p>Runs on the caller's thread ({@link #truncate()}) or in the background on an {@link Executor} when the log
- * passes its threshold. One truncation at a time. Thread-safe.
+ * <p>Runs on the caller's thread ({@link #truncate()}, at full speed) or in the background on an {@link Executor}
+ * when the log passes its threshold. A background truncation is <em>paced</em>: it writes and forces the segments
+ * a chunk at a time and sleeps between chunks, spread over the time the log can still grow before it gets tight.
+ * Segment forces and commit forces share the disk; one burst of segment writes makes the commits whose forces
+ * queue behind it several times slower, while spread-out chunks delay few commits, and each by little (as
+ * PostgreSQL spreads a checkpoint). Anyone who needs the truncation done ends the pacing: a thread waiting for the
+ * {@link #exclusion() exclusion lock}, a commit waiting for log space, the log passing its high-water mark, close.
+ * One truncation at a time. Thread-safe.
  */
 final class Truncator {
+    /** Longest pause between two chunks: bounds how long a paced truncation holds the segments. */
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Pauses are slept in steps this long, so that a thread needing the truncation done waits at most one. */
+    private static final long PAUSE_STEP_MILLIS = 2;
+
     private final Engine engine;
     private final Executor executor;
     private final double threshold;
-    private final Object mutex = new Object();
+    /** Pacing stops when the log is this full: half of the room above the threshold. */
+    private final double highWater;
+    private final ReentrantLock exclusion = new ReentrantLock();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** The scan buffer, kept across truncations: a fresh multi-MiB array each time churns the garbage collector. */
     private byte[] window;
     /** Set when a commit waits for space: the next truncation forces first, so unforced records can be freed too. */
     private volatile boolean forceFirst;
+    /** Log tail and time at the end of the last truncation (or open): the log's recent rate of growth. */
+    private long lastTail;
+    private long lastNanos;
+    /** Tests stretch the pacing with this, so that they can watch a paced truncation step aside. */
+    private volatile long minimumSpreadNanos;
+    /** Pause steps slept by paced truncations, for tests. */
+    private volatile long pauseSteps;
 
     Truncator(Engine engine, Executor executor, double threshold) {
         this.engine = engine;
         this.executor = executor;
         this.threshold = threshold;
+        this.highWater = threshold + (1 - threshold) / 2;
     }
 
-    /** The lock held while segment files are written; {@code map} holds it while reading them. */
-    Object mutex() {
-        return mutex;
+    /** Starts the log's rate of growth at its tail after recovery. */
+    void logOpened(long tail) {
+        lastTail = tail;
+        lastNanos = System.nanoTime();
+    }
+
+    /** Makes every paced truncation spread its chunks over at least {@code nanos} (tests). */
+    void spreadAtLeast(long nanos) {
+        minimumSpreadNanos = nanos;
+    }
+
+    /** Pause steps slept by paced truncations so far (tests). */
+    long pauseSteps() {
+        return pauseSteps;
+    }
+
+    /** The lock held while segment files are written; {@code map} and {@code close} hold it too. */
+    ReentrantLock exclusion() {
+        return exclusion;
     }
 
     /** Schedules a background truncation if the log is past the threshold (or {@code always}). */
@@ -65,7 +104,7 @@ final class Truncator {
     private void background() {
         try {
             if (engine.isOpen()) {
-                truncate();
+                truncate(true);
             }
         } catch (RuntimeException e) {
             engine.backgroundFailure(e);
@@ -74,13 +113,18 @@ final class Truncator {
         }
     }
 
-    /** Truncates everything durable now. */
+    /** Truncates everything durable now, at full speed. */
     void truncate() {
-        synchronized (mutex) {
+        truncate(false);
+    }
+
+    private void truncate(boolean paced) {
+        exclusion.lock();
+        try {
             engine.checkUsable();
             long t0 = System.nanoTime();
             try {
-                run();
+                run(paced ? new Pacer(t0) : null);
             } catch (IOException e) {
                 engine.writer().fail(e);
                 throw new RvmException(ErrorCode.STORE_FAILED, "truncation failed; the store stopped and must be reopened"
@@ -90,10 +134,14 @@ final class Truncator {
             engine.counters().truncations.increment();
             engine.counters().truncationNanos.add(took);
             engine.counters().lastTruncationNanos = took;
+            lastTail = engine.writer().tail();
+            lastNanos = System.nanoTime();
+        } finally {
+            exclusion.unlock();
         }
     }
 
-    private void run() throws IOException {
+    private void run(Pacer pacer) throws IOException {
         LogWriter w = engine.writer();
         long head = engine.status().current().head();
         // Truncate what is durable already: forcing here would only compete with committers for the disk.
@@ -103,7 +151,7 @@ final class Truncator {
         if (end == head) {
             return;
         }
-        PageApplier applier = new PageApplier(engine.segments()::byId);
+        PageApplier applier = new PageApplier(engine.segments()::byId, pacer);
         Replayer replayer = new Replayer(applier, head);
         if (window == null) {
             window = LogScanner.newWindow(engine.logFile());
@@ -139,5 +187,59 @@ final class Truncator {
         engine.status().advanceHead(end);
         w.advanceHead(end);
         engine.branches().truncatedTo(end);
+    }
+
+    /**
+     * Spreads one background truncation's chunks over half the time the log would take, at the rate it grew since
+     * the last truncation, to go from its present use to the high-water mark. Called with the exclusion lock held.
+     */
+    private final class Pacer implements PageApplier.Pacing {
+        private final long deadline;
+        private boolean hurry;
+
+        Pacer(long start) {
+            LogWriter w = engine.writer();
+            long tail = w.tail();
+            long room = (long) (highWater * w.capacity()) - w.used();
+            long grown = tail - lastTail;
+            long spent = start - lastNanos;
+            long spread = 0; // idle log (nothing to compete with) or no room: full speed
+            if (grown > 0 && room > 0 && spent > 0) {
+                spread = (long) Math.min(0.5 * room * ((double) spent / grown), Long.MAX_VALUE / 4);
+            }
+            deadline = start + Math.max(spread, minimumSpreadNanos);
+        }
+
+        @Override
+        public void chunkForced(long done, long total) {
+            long left = deadline - System.nanoTime();
+            if (hurry || left <= 0 || done >= total) {
+                return;
+            }
+            long chunksLeft = Math.max(1, (total - done + PageApplier.PACED_CHUNK - 1) / PageApplier.PACED_CHUNK);
+            long until = System.nanoTime() + Math.min(MAX_PAUSE_NANOS, left / (chunksLeft + 1));
+            while (System.nanoTime() < until) {
+                if (needed()) {
+                    hurry = true;
+                    return;
+                }
+                try {
+                    Thread.sleep(PAUSE_STEP_MILLIS);
+                    pauseSteps++; // one truncation at a time: a single writer
+                } catch (InterruptedException e) {
+                    // Being stopped (executor shut down): finish unpaced, and keep the interrupt for the caller.
+                    Thread.currentThread().interrupt();
+                    hurry = true;
+                    return;
+                }
+            }
+        }
+
+        /** Whether someone waits for this truncation to end. */
+        private boolean needed() {
+            LogWriter w = engine.writer();
+            return exclusion.hasQueuedThreads() || forceFirst || !engine.isOpen()
+                    || w.used() >= highWater * w.capacity();
+        }
     }
 }

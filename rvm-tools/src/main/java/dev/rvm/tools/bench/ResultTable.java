@@ -87,9 +87,10 @@ final class ResultTable {
         }
         if (r.backgroundTruncation() != null) {
             BenchResults.TruncationLatency bg = r.backgroundTruncation();
-            out.printf(Locale.ROOT, "FLUSH commit, 1 thread, 256 KiB log truncating itself at 10%%: commits outside a "
-                    + "truncation p50 %s, p99 %s (%,.0f/s); commits overlapping one p50 %s, p99 %s (%,.0f/s); %d "
-                    + "truncations -> p99 ratio %.2f%n", micros(bg.withoutP50()), micros(bg.withoutP99()),
+            out.printf(Locale.ROOT, "FLUSH commit, 1 thread, alternating between a store that never truncates (p50 %s, "
+                    + "p99 %s, %,.0f tx/s) and a 256 KiB log truncating itself at 10%% in the background: commits "
+                    + "overlapping a truncation p50 %s, p99 %s (%,.0f/s); %d truncations -> p99 ratio %.2f%n",
+                    micros(bg.withoutP50()), micros(bg.withoutP99()),
                     bg.withoutTxPerSecond(), micros(bg.withP50()), micros(bg.withP99()), bg.withTxPerSecond(),
                     bg.truncations(), bg.p99Ratio());
         }
@@ -160,9 +161,9 @@ final class ResultTable {
                     tl.p99Ratio() <= TRUNCATION_P99_RATIO);
             if (r.backgroundTruncation() != null) {
                 BenchResults.TruncationLatency bg = r.backgroundTruncation();
-                out.printf(Locale.ROOT, "  %-60s %-34s %s%n", "commit p99 overlapping a background truncation vs not",
-                        String.format(Locale.ROOT, "%.2f x (%s vs %s)", bg.p99Ratio(), micros(bg.withP99()),
-                                micros(bg.withoutP99())), "(report)");
+                target(out, "commit p99 during truncation <= 2 x without (background)", String.format(Locale.ROOT,
+                        "%.2f x (%s vs %s)", bg.p99Ratio(), micros(bg.withP99()), micros(bg.withoutP99())),
+                        bg.p99Ratio() <= TRUNCATION_P99_RATIO);
             }
         }
         for (BenchResults.Case c : r.shmCases()) {

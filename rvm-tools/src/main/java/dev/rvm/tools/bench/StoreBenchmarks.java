@@ -154,17 +154,17 @@ final class StoreBenchmarks {
     }
 
     /**
-     * Log size and threshold of the background-truncation measurement: small, so that truncations come several
-     * times a second and enough commits overlap one for a meaningful 99th percentile (a few dozen samples would
-     * make it the maximum).
+     * Log size and threshold of the background-truncation measurement: small, so that the store truncates itself
+     * several times a second and most of its commits overlap a truncation.
      */
     private static final long BACKGROUND_LOG = 256 * 1024;
     private static final double BACKGROUND_THRESHOLD = 0.1;
 
     /**
-     * One thread commits {@code FLUSH} on a small log whose threshold starts truncations by themselves, as in
-     * production; each commit's latency is counted "during" if a truncation was running at any moment of it
-     * (the truncations run on an executor that marks them), "outside" otherwise.
+     * One thread commits {@code FLUSH}, alternating slices between two stores on the same directory: one whose
+     * log never truncates (the baseline) and one with a small log whose threshold starts truncations by themselves,
+     * as in production. In the second, a commit's latency counts if a truncation was running at any moment of it
+     * (the truncations run on an executor that marks them).
      */
     BenchResults.TruncationLatency backgroundTruncationLatency(Path dir) throws InterruptedException {
         java.util.concurrent.atomic.AtomicLong marks = new java.util.concurrent.atomic.AtomicLong();
@@ -182,39 +182,49 @@ final class StoreBenchmarks {
                 marks.incrementAndGet();
             }
         });
-        RvmOptions ro = RvmOptions.builder(dir).logSize(BACKGROUND_LOG).truncationThreshold(BACKGROUND_THRESHOLD)
-                .truncationExecutor(marking).build();
-        try (RecoverableMemory rvm = RecoverableMemory.open(ro)) {
+        RvmOptions plain = RvmOptions.builder(dir.resolve("baseline")).logSize(options.logSize())
+                .truncationThreshold(1.0).build();
+        RvmOptions small = RvmOptions.builder(dir.resolve("truncating")).logSize(BACKGROUND_LOG)
+                .truncationThreshold(BACKGROUND_THRESHOLD).truncationExecutor(marking).build();
+        try (RecoverableMemory base = RecoverableMemory.open(plain); RecoverableMemory rvm = RecoverableMemory.open(small)) {
+            Region baseRegion = CaseRunner.createAccounts(base, options.accounts());
             Region region = CaseRunner.createAccounts(rvm, options.accounts());
             AccountPicker picker = new AccountPicker(AccessPattern.UNIFORM, options.accounts(), 0, 1, options.seed());
-            commitUntil(rvm, region, picker, System.nanoTime() + (long) (options.warmupSeconds() * 1e9));
-            LatencyHistogram outside = new LatencyHistogram();
+            long warm = (long) (options.warmupSeconds() * 1e9);
+            commitUntil(base, baseRegion, picker, System.nanoTime() + warm);
+            commitUntil(rvm, region, picker, System.nanoTime() + warm);
+            LatencyHistogram without = new LatencyHistogram();
             LatencyHistogram during = new LatencyHistogram();
-            long outsideN = 0;
+            long withoutN = 0;
+            long withoutNanos = 0;
             long duringN = 0;
+            long withNanos = 0;
             long tr0 = rvm.statistics().truncations();
-            long t0 = System.nanoTime();
-            long deadline = t0 + (long) (2 * options.measureSeconds() * 1e9);
-            while (System.nanoTime() < deadline) {
-                picker.next();
-                Transaction t = CaseRunner.transfer(rvm, region, picker);
-                long m0 = marks.get();
-                long c0 = System.nanoTime();
-                t.commit(CommitMode.FLUSH);
-                long took = System.nanoTime() - c0;
-                long m1 = marks.get();
-                if ((m0 & 1) == 1 || m1 != m0) {
-                    during.record(took);
-                    duringN++;
-                } else {
-                    outside.record(took);
-                    outsideN++;
+            long slice = (long) (options.measureSeconds() * 1e9 / SLICES);
+            for (int i = 0; i < SLICES; i++) {
+                long t0 = System.nanoTime();
+                withoutN += commitUntil(base, baseRegion, picker, t0 + slice, without);
+                withoutNanos += System.nanoTime() - t0;
+                long t1 = System.nanoTime();
+                long deadline = t1 + slice;
+                while (System.nanoTime() < deadline) {
+                    picker.next();
+                    Transaction t = CaseRunner.transfer(rvm, region, picker);
+                    long m0 = marks.get();
+                    long c0 = System.nanoTime();
+                    t.commit(CommitMode.FLUSH);
+                    long took = System.nanoTime() - c0;
+                    if ((m0 & 1) == 1 || marks.get() != m0) {
+                        during.record(took);
+                        duringN++;
+                    }
                 }
+                withNanos += System.nanoTime() - t1;
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
             long truncations = rvm.statistics().truncations() - tr0;
-            return new BenchResults.TruncationLatency(outside.percentile(0.5), outside.percentile(0.99),
-                    outsideN / seconds, during.percentile(0.5), during.percentile(0.99), duringN / seconds, truncations);
+            return new BenchResults.TruncationLatency(without.percentile(0.5), without.percentile(0.99),
+                    withoutN / (withoutNanos / 1e9), during.percentile(0.5), during.percentile(0.99),
+                    duringN / (withNanos / 1e9), truncations);
         } finally {
             pool.shutdown();
         }

@@ -11,13 +11,32 @@ import java.util.function.IntFunction;
 /**
  * Applies redo ranges to segment files a page at a time: each touched page is read once, patched by every
  * range in log order, and written once. This turns millions of small ranges into a few large writes, which is
- * what makes recovery and truncation fast. Not thread-safe.
+ * what makes recovery and truncation fast.
+ *
+ * <p>With a {@link Pacing}, the patched pages are written and forced {@value #PACED_CHUNK} bytes at a time and the
+ * pacing is consulted between chunks: a background truncation spreads its segment I/O instead of putting a burst
+ * of it in front of the commits' log forces on the same disk. Not thread-safe.
  */
 public final class PageApplier {
     private static final int PAGE = 4096;
     private static final int MAX_CACHED_PAGES = 16 * 1024; // 64 MiB
+    /** Bytes written and forced between two pauses of a paced write-out. */
+    public static final int PACED_CHUNK = 64 * 1024;
+
+    /** Decides how long to wait between two forced chunks of a paced write-out. */
+    @FunctionalInterface
+    public interface Pacing {
+        /**
+         * Called after each forced chunk; may sleep.
+         *
+         * @param done bytes of the current write-out forced so far
+         * @param total bytes of the current write-out
+         */
+        void chunkForced(long done, long total) throws IOException;
+    }
 
     private final IntFunction<SegmentFile> segments;
+    private final Pacing pacing;
     private final Map<Integer, Pages> pages = new HashMap<>();
     private final Set<SegmentFile> touched = new HashSet<>();
     private int cached;
@@ -28,9 +47,15 @@ public final class PageApplier {
     private byte[] lastData;
     private SegmentFile lastSegment;
 
-    /** Applies to the segments {@code segments} resolves by id (it throws for an unknown id). */
+    /** Applies to the segments {@code segments} resolves by id (it throws for an unknown id), at full speed. */
     public PageApplier(IntFunction<SegmentFile> segments) {
+        this(segments, null);
+    }
+
+    /** Applies to the segments {@code segments} resolves by id, writing paced by {@code pacing} if not null. */
+    public PageApplier(IntFunction<SegmentFile> segments, Pacing pacing) {
         this.segments = segments;
+        this.pacing = pacing;
     }
 
     /** Applies one range. */
@@ -132,11 +157,28 @@ public final class PageApplier {
         return (int) Math.min(PAGE, seg.size() - pageNo * PAGE);
     }
 
-    /** Writes every patched page (not forced). */
+    /** Writes every patched page: not forced, or forced chunk by chunk when paced. */
     private void writeOut() throws IOException {
+        long total = (long) cached * PAGE;
+        long[] done = new long[1];
+        long[] pending = new long[1];
         for (Map.Entry<Integer, Pages> s : pages.entrySet()) {
             SegmentFile seg = segments.apply(s.getKey());
-            s.getValue().forEach((pageNo, page) -> seg.write(pageNo * PAGE, page, 0, pageLength(seg, pageNo)));
+            s.getValue().forEach((pageNo, page) -> {
+                seg.write(pageNo * PAGE, page, 0, pageLength(seg, pageNo));
+                if (pacing != null && (pending[0] += PAGE) >= PACED_CHUNK) {
+                    seg.force();
+                    done[0] += pending[0];
+                    pending[0] = 0;
+                    pacing.chunkForced(done[0], total);
+                }
+            });
+            if (pacing != null && pending[0] > 0) {
+                seg.force(); // the next chunk belongs to another file
+                done[0] += pending[0];
+                pending[0] = 0;
+                pacing.chunkForced(done[0], total);
+            }
         }
         pages.clear();
         cached = 0;
@@ -148,9 +190,11 @@ public final class PageApplier {
     /** Writes every patched page and forces every segment touched. */
     public void finish() throws IOException {
         writeOut();
-        for (SegmentFile seg : touched) {
-            seg.force();
-        }
+        if (pacing == null) {
+            for (SegmentFile seg : touched) {
+                seg.force();
+            }
+        } // else each chunk was forced as it was written
         touched.clear();
     }
 
