@@ -140,8 +140,16 @@ final class ResultTable {
         for (AccessPattern p : AccessPattern.values()) {
             BenchResults.Case n1 = r.find(p, CommitStyle.NO_FLUSH, 1);
             if (n1 != null) {
-                target(out, "NO_FLUSH 1 thread >= 2,000,000 tx/s (" + p + ")",
-                        String.format(Locale.ROOT, "%,.0f tx/s", n1.txPerSecond()), n1.txPerSecond() >= NO_FLUSH_RATE);
+                // One force per 1,000 transactions: even at no CPU cost at all, the disk allows 1,000 x its floor.
+                target(out, "NO_FLUSH 1 thread >= 2,000,000 tx/s (" + p + ", disk)",
+                        String.format(Locale.ROOT, "%,.0f tx/s (disk bound %,.0f)", n1.txPerSecond(),
+                                CaseRunner.FLUSH_EVERY * r.floorRate()), n1.txPerSecond() >= NO_FLUSH_RATE);
+            }
+        }
+        for (BenchResults.Case c : r.shmCases()) {
+            if (c.style() == CommitStyle.NO_FLUSH && c.threads() == 1) {
+                target(out, "NO_FLUSH 1 thread >= 2,000,000 tx/s (" + c.pattern() + ", RAM-backed)",
+                        String.format(Locale.ROOT, "%,.0f tx/s", c.txPerSecond()), c.txPerSecond() >= NO_FLUSH_RATE);
             }
         }
         for (BenchResults.Case c : r.cases()) {
