@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -32,8 +33,10 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Truncator {
     /** Longest pause between two chunks: bounds how long a paced truncation holds the segments. */
     private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Longest spread of one paced truncation: bounds how long log space stays unreclaimed on a quiet store. */
+    private static final long MAX_SPREAD_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Pauses are slept in steps this long, so that a thread needing the truncation done waits at most one. */
-    private static final long PAUSE_STEP_MILLIS = 2;
+    private static final long PAUSE_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final Engine engine;
     private final Executor executor;
@@ -124,7 +127,14 @@ final class Truncator {
             engine.checkUsable();
             long t0 = System.nanoTime();
             try {
-                run(paced ? new Pacer(t0) : null);
+                Pacer pacer = paced ? new Pacer(t0) : null;
+                try {
+                    run(pacer);
+                } finally {
+                    if (pacer != null && pacer.interrupted) {
+                        Thread.currentThread().interrupt(); // kept off during the I/O: it would close the files
+                    }
+                }
             } catch (IOException e) {
                 engine.writer().fail(e);
                 throw new RvmException(ErrorCode.STORE_FAILED, "truncation failed; the store stopped and must be reopened"
@@ -196,6 +206,7 @@ final class Truncator {
     private final class Pacer implements PageApplier.Pacing {
         private final long deadline;
         private boolean hurry;
+        private boolean interrupted;
 
         Pacer(long start) {
             LogWriter w = engine.writer();
@@ -207,7 +218,7 @@ final class Truncator {
             if (grown > 0 && room > 0 && spent > 0) {
                 spread = (long) Math.min(0.5 * room * ((double) spent / grown), Long.MAX_VALUE / 4);
             }
-            deadline = start + Math.max(spread, minimumSpreadNanos);
+            deadline = start + Math.max(Math.min(spread, MAX_SPREAD_NANOS), minimumSpreadNanos);
         }
 
         @Override
@@ -218,20 +229,20 @@ final class Truncator {
             }
             long chunksLeft = Math.max(1, (total - done + PageApplier.PACED_CHUNK - 1) / PageApplier.PACED_CHUNK);
             long until = System.nanoTime() + Math.min(MAX_PAUSE_NANOS, left / (chunksLeft + 1));
-            while (System.nanoTime() < until) {
+            long remaining;
+            while ((remaining = until - System.nanoTime()) > 0) {
                 if (needed()) {
                     hurry = true;
                     return;
                 }
-                try {
-                    Thread.sleep(PAUSE_STEP_MILLIS);
-                    pauseSteps++; // one truncation at a time: a single writer
-                } catch (InterruptedException e) {
-                    // Being stopped (executor shut down): finish unpaced, and keep the interrupt for the caller.
-                    Thread.currentThread().interrupt();
+                LockSupport.parkNanos(Math.min(remaining, PAUSE_STEP_NANOS));
+                if (Thread.interrupted()) {
+                    // Being stopped (executor shut down): finish unpaced; the interrupt is restored after the I/O.
+                    interrupted = true;
                     hurry = true;
                     return;
                 }
+                pauseSteps++; // one truncation at a time: a single writer
             }
         }
 

@@ -1,6 +1,7 @@
 package dev.rvm.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rvm.core.CommitMode;
@@ -14,6 +15,7 @@ import dev.rvm.core.testing.SimulatedStorage;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A background truncation spreads its segment writes (pacing), but steps aside at once for anyone who needs it
@@ -28,14 +30,17 @@ class PacedTruncationTest {
     private final SimulatedStorage storage = new SimulatedStorage();
     private final ManualExecutor executor = new ManualExecutor();
 
-    private RvmOptions options() {
-        return RvmOptions.builder(DIR).storage(storage).logSize(1 << 20).truncationThreshold(0.01)
-                .truncationExecutor(executor).build();
+    private RvmOptions.Builder options(Path dir) {
+        return RvmOptions.builder(dir).logSize(1 << 20).truncationThreshold(0.01).truncationExecutor(executor);
     }
 
     /** Commits one long into each of {@link #PAGES} pages; returns the store with a truncation queued. */
     private Engine storeWithQueuedTruncation() {
-        Engine rvm = Engine.open(options());
+        return storeWithQueuedTruncation(options(DIR).storage(storage).build());
+    }
+
+    private static Engine storeWithQueuedTruncation(RvmOptions options) {
+        Engine rvm = Engine.open(options);
         rvm.createSegment("big", (long) PAGES * 2 * PAGE);
         rvm.createSegment("other", PAGE);
         Region r = rvm.map("big", 0, (long) PAGES * 2 * PAGE);
@@ -43,9 +48,17 @@ class PacedTruncationTest {
             Transaction t = rvm.begin(RestoreMode.RESTORE);
             t.setRange(r, (long) p * 2 * PAGE, 8);
             r.putLong((long) p * 2 * PAGE, 1000 + p);
-            t.commit(CommitMode.FLUSH);
+            t.commit(CommitMode.FLUSH); // durable: a background truncation takes what is durable, forcing nothing
         }
         return rvm;
+    }
+
+    private static void awaitFirstPause(Engine rvm) throws InterruptedException {
+        long give = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (rvm.truncator().pauseSteps() == 0) {
+            assertTrue(System.nanoTime() < give, "the background truncation never paused");
+            Thread.sleep(1);
+        }
     }
 
     @Test
@@ -54,11 +67,7 @@ class PacedTruncationTest {
         rvm.truncator().spreadAtLeast(TimeUnit.HOURS.toNanos(1));
         Thread background = new Thread(executor::runAll, "test-background-truncation");
         background.start();
-        long give = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (rvm.truncator().pauseSteps() == 0) {
-            assertTrue(System.nanoTime() < give, "the background truncation never paused");
-            Thread.sleep(1);
-        }
+        awaitFirstPause(rvm);
         long atCall = rvm.truncator().pauseSteps();
         rvm.map("other", 0, PAGE); // waits for the segments: the truncation must stop pacing
         long after = rvm.truncator().pauseSteps();
@@ -83,6 +92,40 @@ class PacedTruncationTest {
             Region r = again.map("big", 0, (long) PAGES * 2 * PAGE);
             for (int p = 0; p < PAGES; p++) {
                 assertEquals(1000 + p, r.getLong((long) p * 2 * PAGE), "page " + p * 2);
+            }
+        }
+    }
+
+    @Test
+    void anInterruptedPacedTruncationFinishesWithoutClosingTheFilesAndKeepsTheInterrupt(@TempDir Path dir)
+            throws Exception {
+        Engine rvm = storeWithQueuedTruncation(options(dir).build());
+        rvm.truncator().spreadAtLeast(TimeUnit.HOURS.toNanos(1));
+        boolean[] interruptedAfter = new boolean[1];
+        Thread background = new Thread(() -> {
+            executor.runAll();
+            interruptedAfter[0] = Thread.currentThread().isInterrupted();
+        }, "test-background-truncation");
+        background.start();
+        awaitFirstPause(rvm);
+        background.interrupt(); // as an executor's shutdownNow does
+        background.join(TimeUnit.SECONDS.toMillis(60));
+        assertFalse(background.isAlive(), "the interrupted truncation did not finish");
+        assertTrue(interruptedAfter[0], "the interrupt is kept for the executor");
+        assertTrue(rvm.isOpen(), "the store still works (an interrupt during file I/O closes the channel)");
+        assertEquals(1, rvm.statistics().truncations());
+        assertEquals(0, rvm.statistics().logUsed());
+        Region r = rvm.map("other", 0, PAGE);
+        Transaction t = rvm.begin(RestoreMode.RESTORE);
+        t.setRange(r, 0, 8);
+        r.putLong(0, 42);
+        t.commit(CommitMode.FLUSH);
+        rvm.close();
+        try (RecoverableMemory again = RecoverableMemory.open(RvmOptions.builder(dir).build())) {
+            assertEquals(42, again.map("other", 0, PAGE).getLong(0));
+            Region big = again.map("big", 0, (long) PAGES * 2 * PAGE);
+            for (int p = 0; p < PAGES; p++) {
+                assertEquals(1000 + p, big.getLong((long) p * 2 * PAGE), "page " + p * 2);
             }
         }
     }
