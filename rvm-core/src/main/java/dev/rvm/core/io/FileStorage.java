@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -61,17 +62,18 @@ public final class FileStorage implements Storage {
             throw e;
         }
         forceDirectory(path.toAbsolutePath().getParent());
-        return new Channel(ch);
+        return new Channel(ch, path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     @Override
     public StorageFile open(Path path) throws IOException {
-        return new Channel(openChannel(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        return new Channel(openChannel(path, StandardOpenOption.READ, StandardOpenOption.WRITE), path,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     @Override
     public StorageFile openReadOnly(Path path) throws IOException {
-        return new Channel(openChannel(path, StandardOpenOption.READ));
+        return new Channel(openChannel(path, StandardOpenOption.READ), path, StandardOpenOption.READ);
     }
 
     private static FileChannel openChannel(Path path, OpenOption... options) throws IOException {
@@ -170,24 +172,72 @@ public final class FileStorage implements Storage {
         return java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }
 
-    /** A {@link StorageFile} over a {@link FileChannel}. */
+    /**
+     * A {@link StorageFile} over a {@link FileChannel}. A {@code FileChannel} closes itself when a thread using it
+     * is interrupted, which would stop the whole store because one application thread was cancelled. So the
+     * interrupt status is cleared for the call and restored after it, and a channel closed by an interrupt that
+     * arrived during a call is reopened and the call repeated (reads, writes and forces are positional, so
+     * repeating one is harmless; a force through a new descriptor flushes the same file). As H2 does.
+     */
     private static final class Channel implements StorageFile {
-        private final FileChannel ch;
+        /** Reopen-and-retry rounds before giving up: each one needs yet another interrupt during the call. */
+        private static final int ATTEMPTS = 64;
 
-        Channel(FileChannel ch) {
+        private final Path path;
+        private final OpenOption[] options;
+        private volatile FileChannel ch;
+        private volatile boolean closed;
+
+        Channel(FileChannel ch, Path path, OpenOption... options) {
             this.ch = ch;
+            this.path = path;
+            this.options = options;
+        }
+
+        @FunctionalInterface
+        private interface Call<T> {
+            T on(FileChannel ch) throws IOException;
+        }
+
+        private <T> T call(Call<T> call) throws IOException {
+            boolean interrupted = Thread.interrupted();
+            try {
+                for (int attempt = 1;; attempt++) {
+                    FileChannel c = ch;
+                    try {
+                        return call.on(c);
+                    } catch (ClosedChannelException e) {
+                        interrupted |= Thread.interrupted();
+                        if (closed || attempt >= ATTEMPTS) {
+                            throw e;
+                        }
+                        reopen(c);
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private synchronized void reopen(FileChannel broken) throws IOException {
+            if (ch == broken && !closed) {
+                ch = openChannel(path, options);
+            }
         }
 
         @Override
         public long size() throws IOException {
-            return ch.size();
+            return call(FileChannel::size);
         }
 
         @Override
         public void read(long position, ByteBuffer dst) throws IOException {
             long pos = position;
             while (dst.hasRemaining()) {
-                int n = ch.read(dst, pos);
+                long at = pos;
+                int n = call(c -> c.read(dst, at));
                 if (n < 0) {
                     throw new EOFException("end of file at " + pos);
                 }
@@ -199,17 +249,22 @@ public final class FileStorage implements Storage {
         public void write(long position, ByteBuffer src) throws IOException {
             long pos = position;
             while (src.hasRemaining()) {
-                pos += ch.write(src, pos);
+                long at = pos;
+                pos += call(c -> c.write(src, at));
             }
         }
 
         @Override
         public void force() throws IOException {
-            ch.force(false);
+            call(c -> {
+                c.force(false);
+                return null;
+            });
         }
 
         @Override
-        public void close() throws IOException {
+        public synchronized void close() throws IOException {
+            closed = true;
             ch.close();
         }
     }
