@@ -180,9 +180,6 @@ public final class FileStorage implements Storage {
      * repeating one is harmless; a force through a new descriptor flushes the same file). As H2 does.
      */
     private static final class Channel implements StorageFile {
-        /** Reopen-and-retry rounds before giving up: each one needs yet another interrupt during the call. */
-        private static final int ATTEMPTS = 64;
-
         private final Path path;
         private final OpenOption[] options;
         private volatile FileChannel ch;
@@ -202,13 +199,13 @@ public final class FileStorage implements Storage {
         private <T> T call(Call<T> call) throws IOException {
             boolean interrupted = Thread.interrupted();
             try {
-                for (int attempt = 1;; attempt++) {
+                while (true) { // each round needs yet another interrupt during the call: this ends when they do
                     FileChannel c = ch;
                     try {
                         return call.on(c);
                     } catch (ClosedChannelException e) {
                         interrupted |= Thread.interrupted();
-                        if (closed || attempt >= ATTEMPTS) {
+                        if (closed) {
                             throw e;
                         }
                         reopen(c);
