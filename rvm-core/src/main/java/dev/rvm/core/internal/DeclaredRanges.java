@@ -4,16 +4,41 @@ import java.util.Arrays;
 
 /**
  * The merged ranges one transaction declared in one region: sorted, disjoint, non-adjacent intervals — the
- * paper's intra-transaction optimisation. Not thread-safe (owned by one transaction).
+ * paper's intra-transaction optimisation — and, for a transaction that may abort, the old values of the bytes as
+ * they were first declared. Not thread-safe (owned by one transaction).
+ *
+ * <p>Kept in a few flat arrays rather than an object per range, since a typical transaction declares a couple of
+ * small ranges and allocation is a large part of its cost.
  */
 final class DeclaredRanges {
+    /** Old values longer than this get an array of their own, so the shared buffer never copies a large one. */
+    private static final int BIG_OLD_VALUE = 4096;
+
     final RegionImpl region;
-    private long[] starts = new long[2];
-    private long[] ends = new long[2];
+    /** Interval i is {@code [iv[2i], iv[2i+1])}. */
+    private long[] iv = new long[4];
     private int n;
 
-    DeclaredRanges(RegionImpl region) {
+    /**
+     * Saved old values, oldest first, null if not saving: entry k covers {@code [old[3k], old[3k] + old[3k+1])};
+     * an old value of at most 8 bytes is {@code old[3k+2]} itself (little-endian), so the usual small range needs
+     * no byte array.
+     */
+    private long[] old;
+    private int oldCount;
+    /** Data of the mid-sized old values (9 to {@link #BIG_OLD_VALUE} bytes), back to back in entry order. */
+    private byte[] oldData;
+    private int oldDataLength;
+    /** Data of the big old values, in entry order. */
+    private byte[][] oldBig;
+    private int oldBigCount;
+
+    /** Ranges in {@code region}; {@code keepOld} saves the old value of every newly declared byte, for abort. */
+    DeclaredRanges(RegionImpl region, boolean keepOld) {
         this.region = region;
+        if (keepOld) {
+            old = new long[6];
+        }
     }
 
     int size() {
@@ -21,65 +46,66 @@ final class DeclaredRanges {
     }
 
     long start(int i) {
-        return starts[i];
+        return iv[2 * i];
     }
 
     long end(int i) {
-        return ends[i];
+        return iv[2 * i + 1];
     }
 
     /**
-     * Adds {@code [s, e)}, merging with overlapping and adjacent intervals. Calls {@code uncovered} for each
-     * sub-interval that was not declared before (where old values must be saved). Returns the bytes newly covered.
+     * Adds {@code [s, e)}, merging with overlapping and adjacent intervals, and saves the old value of each
+     * sub-interval that was not declared before. Returns the bytes newly covered.
      */
-    long add(long s, long e, Gap uncovered) {
-        if (n == 0) {
-            uncovered.gap(this, s, e);
-            starts[0] = s;
-            ends[0] = e;
-            n = 1;
+    long add(long s, long e) {
+        if (n == 0 || s > iv[2 * n - 1]) {
+            // After every interval (the first range, or ranges declared in ascending order): append.
+            gap(s, e);
+            if (2 * n == iv.length) {
+                iv = Arrays.copyOf(iv, iv.length * 2);
+            }
+            iv[2 * n] = s;
+            iv[2 * n + 1] = e;
+            n++;
             return e - s;
         }
         // first interval that ends at or after s (adjacent counts), and first that starts after e
         int lo = 0;
-        while (lo < n && ends[lo] < s) {
+        while (lo < n && end(lo) < s) {
             lo++;
         }
         int hi = lo;
-        while (hi < n && starts[hi] <= e) {
+        while (hi < n && start(hi) <= e) {
             hi++;
         }
         long added = 0;
         long cursor = s;
         for (int i = lo; i < hi; i++) {
-            if (starts[i] > cursor) {
-                uncovered.gap(this, cursor, Math.min(starts[i], e));
-                added += Math.min(starts[i], e) - cursor;
+            if (start(i) > cursor) {
+                gap(cursor, Math.min(start(i), e));
+                added += Math.min(start(i), e) - cursor;
             }
-            cursor = Math.max(cursor, ends[i]);
+            cursor = Math.max(cursor, end(i));
         }
         if (cursor < e) {
-            uncovered.gap(this, cursor, e);
+            gap(cursor, e);
             added += e - cursor;
         }
-        long ms = lo < hi ? Math.min(s, starts[lo]) : s;
-        long me = lo < hi ? Math.max(e, ends[hi - 1]) : e;
+        long ms = lo < hi ? Math.min(s, start(lo)) : s;
+        long me = lo < hi ? Math.max(e, end(hi - 1)) : e;
         int removed = hi - lo;
         if (removed == 0) {
-            if (n == starts.length) {
-                starts = Arrays.copyOf(starts, n * 2);
-                ends = Arrays.copyOf(ends, n * 2);
+            if (2 * n == iv.length) {
+                iv = Arrays.copyOf(iv, iv.length * 2);
             }
-            System.arraycopy(starts, lo, starts, lo + 1, n - lo);
-            System.arraycopy(ends, lo, ends, lo + 1, n - lo);
+            System.arraycopy(iv, 2 * lo, iv, 2 * lo + 2, 2 * (n - lo));
             n++;
         } else if (removed > 1) {
-            System.arraycopy(starts, hi, starts, lo + 1, n - hi);
-            System.arraycopy(ends, hi, ends, lo + 1, n - hi);
+            System.arraycopy(iv, 2 * hi, iv, 2 * lo + 2, 2 * (n - hi));
             n -= removed - 1;
         }
-        starts[lo] = ms;
-        ends[lo] = me;
+        iv[2 * lo] = ms;
+        iv[2 * lo + 1] = me;
         return added;
     }
 
@@ -89,9 +115,9 @@ final class DeclaredRanges {
         int hi = n - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (ends[mid] < e) {
+            if (end(mid) < e) {
                 lo = mid + 1;
-            } else if (starts[mid] > s) {
+            } else if (start(mid) > s) {
                 hi = mid - 1;
             } else {
                 return true;
@@ -100,9 +126,76 @@ final class DeclaredRanges {
         return false;
     }
 
-    /** Receives a newly declared sub-interval. */
-    @FunctionalInterface
-    interface Gap {
-        void gap(DeclaredRanges ranges, long s, long e);
+    /** A newly declared sub-interval: save its old value if this transaction can abort. */
+    private void gap(long s, long e) {
+        if (old == null) {
+            return;
+        }
+        int len = Math.toIntExact(e - s);
+        if (3 * oldCount == old.length) {
+            old = Arrays.copyOf(old, old.length * 2);
+        }
+        int k = 3 * oldCount++;
+        old[k] = s;
+        old[k + 1] = len;
+        if (len <= 8) {
+            old[k + 2] = getSmall(s, len);
+        } else if (len > BIG_OLD_VALUE) {
+            byte[] b = new byte[len];
+            region.memory.get(s, b, 0, len);
+            if (oldBig == null) {
+                oldBig = new byte[2][];
+            } else if (oldBigCount == oldBig.length) {
+                oldBig = Arrays.copyOf(oldBig, oldBigCount * 2);
+            }
+            oldBig[oldBigCount++] = b;
+        } else {
+            if (oldData == null) {
+                oldData = new byte[Math.max(64, len)];
+            } else if (oldDataLength + len > oldData.length) {
+                oldData = Arrays.copyOf(oldData, Math.max(oldData.length * 2, oldDataLength + len));
+            }
+            region.memory.get(s, oldData, oldDataLength, len);
+            oldDataLength += len;
+        }
+    }
+
+    private long getSmall(long at, int len) {
+        if (len == 8) {
+            return region.memory.getLong(at);
+        }
+        long v = 0;
+        for (int i = len - 1; i >= 0; i--) {
+            v = v << 8 | (region.memory.getByte(at + i) & 0xFF);
+        }
+        return v;
+    }
+
+    private void putSmall(long at, int len, long v) {
+        if (len == 8) {
+            region.memory.putLong(at, v);
+            return;
+        }
+        for (int i = 0; i < len; i++) {
+            region.memory.putByte(at + i, (byte) (v >>> (8 * i)));
+        }
+    }
+
+    /** Puts the saved old values back into the region, newest first. */
+    void restoreOldValues() {
+        int data = oldDataLength;
+        int big = oldBigCount;
+        for (int k = 3 * (oldCount - 1); k >= 0; k -= 3) {
+            long at = old[k];
+            int len = (int) old[k + 1];
+            if (len <= 8) {
+                putSmall(at, len, old[k + 2]);
+            } else if (len > BIG_OLD_VALUE) {
+                region.memory.put(at, oldBig[--big], 0, len);
+            } else {
+                data -= len;
+                region.memory.put(at, oldData, data, len);
+            }
+        }
     }
 }

@@ -55,7 +55,6 @@ public final class Engine implements RecoverableMemory {
 
     private final ThreadLocal<Slot> current = ThreadLocal.withInitial(Slot::new);
     private final ThreadLocal<RecordBuilder> builders = ThreadLocal.withInitial(RecordBuilder::new);
-    private final ThreadLocal<byte[][]> scratch = ThreadLocal.withInitial(() -> new byte[][] {new byte[64]});
     private final AtomicLong transactionIds = new AtomicLong();
     /** Transactions in state ACTIVE: group commit waits briefly for those that may be about to commit. */
     private final java.util.concurrent.atomic.AtomicInteger activeTransactions = new java.util.concurrent.atomic.AtomicInteger();
@@ -261,8 +260,7 @@ public final class Engine implements RecoverableMemory {
     void logCommit(TransactionImpl t, CommitMode mode) {
         checkUsable();
         if (mode == CommitMode.NO_FLUSH && options.coalescing()) {
-            byte[][] sc = scratch.get();
-            writer.appendLazy(null, g -> t.visitRanges(g, sc), t.payloadBound());
+            writer.appendLazy(null, t::visitRanges, t.payloadBound());
         } else {
             RecordBuilder rb = builders.get().reset(LogFormat.COMMIT, (byte) 0).varint(1);
             t.encodeRanges(rb);

@@ -62,29 +62,44 @@ final class RegionImpl implements Region {
         return offset < to && from < offset + length;
     }
 
+    // The checks run on every access; building their messages is kept in separate methods so they stay small
+    // enough for the JIT to inline.
+
     void checkBounds(long at, long len) {
         if (at < 0 || len < 0 || at > length - len) {
-            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "[" + at + ", " + (at + len) + ") is outside region '"
-                    + segment + "'@" + offset + " of " + length + " bytes");
+            throw outside(at, len);
         }
+    }
+
+    private RvmException outside(long at, long len) {
+        return new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "[" + at + ", " + (at + len) + ") is outside region '"
+                + segment + "'@" + offset + " of " + length + " bytes");
     }
 
     private void checkRead(long at, int len) {
         if (!mapped) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "region '" + segment + "'@" + offset + " is unmapped");
+            throw unmappedAccess();
         }
         checkBounds(at, len);
+    }
+
+    private RvmException unmappedAccess() {
+        return new RvmException(ErrorCode.ILLEGAL_STATE, "region '" + segment + "'@" + offset + " is unmapped");
     }
 
     private void checkWrite(long at, int len) {
         checkRead(at, len);
         TransactionImpl t = engine.currentTransaction();
         if (t == null) {
-            throw new RvmException(ErrorCode.NO_TRANSACTION, "write of " + len + " bytes at " + at + " in region '"
-                    + segment + "'@" + offset + " by thread " + Thread.currentThread().getName()
-                    + ", which has no transaction: begin one and call setRange first");
+            throw noTransaction(at, len);
         }
         t.checkWrite(this, at, len);
+    }
+
+    private RvmException noTransaction(long at, int len) {
+        return new RvmException(ErrorCode.NO_TRANSACTION, "write of " + len + " bytes at " + at + " in region '"
+                + segment + "'@" + offset + " by thread " + Thread.currentThread().getName()
+                + ", which has no transaction: begin one and call setRange first");
     }
 
     @Override

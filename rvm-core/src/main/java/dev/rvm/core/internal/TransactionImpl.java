@@ -12,25 +12,43 @@ import dev.rvm.core.TransactionState;
 import dev.rvm.core.internal.lock.LockOwner;
 import dev.rvm.core.internal.log.LogFormat;
 import dev.rvm.core.internal.log.RecordBuilder;
-import java.util.ArrayList;
-import java.util.List;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A transaction: declared ranges, undo copies, range locks, and the state machine of {@link TransactionState}.
  * Used by one thread at a time (its associated thread), except that a prepared branch is resolved by whichever
  * thread calls {@code commitPrepared}/{@code rollbackPrepared}, under the branch's monitor.
  */
-final class TransactionImpl extends LockOwner implements Transaction, DeclaredRanges.Gap {
+final class TransactionImpl extends LockOwner implements Transaction {
+    /*
+     * state and thread are volatile for readers on other threads, but the commit path writes them with release
+     * stores: a volatile store costs a full fence, and no reader relies on more than release/acquire ordering.
+     */
+    private static final VarHandle STATE;
+    private static final VarHandle THREAD;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(TransactionImpl.class, "state", TransactionState.class);
+            THREAD = l.findVarHandle(TransactionImpl.class, "thread", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Engine engine;
     private final long id;
     private final RestoreMode mode;
-    private volatile TransactionState state = TransactionState.ACTIVE;
-    private final List<DeclaredRanges> declared = new ArrayList<>(2);
-    /** Old values saved by setRange for abort, in the order they were saved (RESTORE only). */
-    private RegionImpl[] undoRegions;
-    private long[] undoOffsets;
-    private byte[][] undoValues;
-    private int undoCount;
+    private volatile TransactionState state;
+    /**
+     * The declared ranges (and old values) per region touched: {@code first}, then {@code others[0, regions - 1)}.
+     * Most transactions touch one region, so that case allocates no list.
+     */
+    private DeclaredRanges first;
+    private DeclaredRanges[] others;
+    private int regions;
     private volatile Thread thread;
     private volatile BranchId preparedAs;
 
@@ -38,7 +56,9 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
         this.engine = engine;
         this.id = id;
         this.mode = mode;
-        this.thread = Thread.currentThread();
+        // Plain stores: the new transaction reaches other threads only through locks (range lock tables, branches).
+        STATE.set(this, TransactionState.ACTIVE);
+        THREAD.set(this, Thread.currentThread());
     }
 
     @Override
@@ -54,7 +74,7 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
         if (state == TransactionState.ACTIVE && next != TransactionState.ACTIVE) {
             engine.transactionLeftActive();
         }
-        state = next;
+        STATE.setRelease(this, next);
     }
 
     boolean isAssociatedWith(Thread t) {
@@ -79,8 +99,13 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
     private void checkActive(String op) {
         engine.checkUsable();
         if (state != TransactionState.ACTIVE) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, op + " refused: " + describe() + " is " + state);
+            throw notActive(op);
         }
+    }
+
+    /** The refusal of an operation on a transaction that is no longer active (apart, to keep the checks small). */
+    private RvmException notActive(String op) {
+        return new RvmException(ErrorCode.ILLEGAL_STATE, op + " refused: " + describe() + " is " + state);
     }
 
     @Override
@@ -93,8 +118,10 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
         }
         engine.lockRange(this, r, offset, length, true);
         DeclaredRanges d = declaredIn(r, true);
-        long added = d.add(offset, offset + length, this);
-        engine.counters().bytesSavedIntra.add(length - added);
+        long added = d.add(offset, offset + length);
+        if (added != length) {
+            engine.counters().bytesSavedIntra.add(length - added);
+        }
     }
 
     @Override
@@ -107,44 +134,32 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
         }
     }
 
-    /** A newly declared part of a range: save its old value if this transaction can abort. */
-    @Override
-    public void gap(DeclaredRanges ranges, long s, long e) {
-        if (mode == RestoreMode.RESTORE) {
-            saveOldValue(ranges.region, s, Math.toIntExact(e - s));
-        }
-    }
-
-    private void saveOldValue(RegionImpl r, long at, int len) {
-        if (undoRegions == null) {
-            undoRegions = new RegionImpl[2];
-            undoOffsets = new long[2];
-            undoValues = new byte[2][];
-        } else if (undoCount == undoRegions.length) {
-            int n = undoCount * 2;
-            undoRegions = java.util.Arrays.copyOf(undoRegions, n);
-            undoOffsets = java.util.Arrays.copyOf(undoOffsets, n);
-            undoValues = java.util.Arrays.copyOf(undoValues, n);
-        }
-        byte[] old = new byte[len];
-        r.memory.get(at, old, 0, len);
-        undoRegions[undoCount] = r;
-        undoOffsets[undoCount] = at;
-        undoValues[undoCount] = old;
-        undoCount++;
+    private DeclaredRanges declared(int i) {
+        return i == 0 ? first : others[i - 1];
     }
 
     private DeclaredRanges declaredIn(RegionImpl r, boolean create) {
-        for (int i = 0; i < declared.size(); i++) {
-            if (declared.get(i).region == r) {
-                return declared.get(i);
+        for (int i = 0; i < regions; i++) {
+            DeclaredRanges d = declared(i);
+            if (d.region == r) {
+                return d;
             }
         }
         if (!create) {
             return null;
         }
-        DeclaredRanges d = new DeclaredRanges(r);
-        declared.add(d);
+        DeclaredRanges d = new DeclaredRanges(r, mode == RestoreMode.RESTORE);
+        if (regions == 0) {
+            first = d;
+        } else {
+            if (others == null) {
+                others = new DeclaredRanges[2];
+            } else if (regions - 1 == others.length) {
+                others = java.util.Arrays.copyOf(others, others.length * 2);
+            }
+            others[regions - 1] = d;
+        }
+        regions++;
         r.users.incrementAndGet();
         return d;
     }
@@ -152,14 +167,18 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
     /** Called by a region put on the associated thread. */
     void checkWrite(RegionImpl r, long at, long len) {
         if (state != TransactionState.ACTIVE) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "write refused: " + describe() + " is " + state);
+            throw notActive("write");
         }
         DeclaredRanges d = declaredIn(r, false);
         if (d == null || !d.covers(at, at + len)) {
-            throw new RvmException(ErrorCode.RANGE_NOT_DECLARED, "write of [" + at + ", " + (at + len) + ") in region '"
-                    + r.segment() + "'@" + r.offset() + " is outside every range " + describe()
-                    + " declared: call setRange first");
+            throw notDeclared(r, at, len);
         }
+    }
+
+    private RvmException notDeclared(RegionImpl r, long at, long len) {
+        return new RvmException(ErrorCode.RANGE_NOT_DECLARED, "write of [" + at + ", " + (at + len) + ") in region '"
+                + r.segment() + "'@" + r.offset() + " is outside every range " + describe()
+                + " declared: call setRange first");
     }
 
     @Override
@@ -168,7 +187,7 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
         if (mode == null) {
             throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "commit mode is null");
         }
-        if (declared.isEmpty()) {
+        if (regions == 0) {
             finish(TransactionState.COMMITTED);
             count(mode);
             return;
@@ -215,15 +234,16 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
     /** Number of ranges, and encodes them with their current values into {@code rb} after its header fields. */
     int rangeCount() {
         int c = 0;
-        for (DeclaredRanges d : declared) {
-            c += d.size();
+        for (int i = 0; i < regions; i++) {
+            c += declared(i).size();
         }
         return c;
     }
 
     void encodeRanges(RecordBuilder rb) {
         rb.varint(rangeCount());
-        for (DeclaredRanges d : declared) {
+        for (int k = 0; k < regions; k++) {
+            DeclaredRanges d = declared(k);
             RegionImpl r = d.region;
             for (int i = 0; i < d.size(); i++) {
                 long s = d.start(i);
@@ -237,7 +257,8 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
     /** An upper bound of the bytes this transaction's ranges take in a record payload. */
     long payloadBound() {
         long b = 0;
-        for (DeclaredRanges d : declared) {
+        for (int k = 0; k < regions; k++) {
+            DeclaredRanges d = declared(k);
             for (int i = 0; i < d.size(); i++) {
                 b += d.end(i) - d.start(i) + 3 * 10;
             }
@@ -245,26 +266,24 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
         return b;
     }
 
-    /** Visits the ranges with their current values (for the lazy group). */
-    void visitRanges(dev.rvm.core.internal.log.LazyGroup group, byte[][] scratch) {
-        for (DeclaredRanges d : declared) {
+    /** Copies the ranges with their current values straight from memory into the lazy group's buffer. */
+    void visitRanges(dev.rvm.core.internal.log.LazyGroup group) {
+        for (int k = 0; k < regions; k++) {
+            DeclaredRanges d = declared(k);
             RegionImpl r = d.region;
             for (int i = 0; i < d.size(); i++) {
                 long s = d.start(i);
                 int len = lengthOf(d.end(i) - s);
-                if (scratch[0].length < len) {
-                    scratch[0] = new byte[len];
-                }
-                r.memory.get(s, scratch[0], 0, len);
-                group.add(r.segmentId, r.offset() + s, scratch[0], 0, len);
+                int at = group.slot(r.segmentId, r.offset() + s, len);
+                r.memory.get(s, group.buffer(), at, len);
             }
         }
     }
 
     /** Regions touched, for the engine's map-consistency bookkeeping. */
     void forEachRegion(java.util.function.Consumer<RegionImpl> c) {
-        for (int i = 0; i < declared.size(); i++) {
-            c.accept(declared.get(i).region);
+        for (int i = 0; i < regions; i++) {
+            c.accept(declared(i).region);
         }
     }
 
@@ -289,8 +308,8 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
 
     /** Puts the saved old values back, newest first. */
     void restoreOldValues() {
-        for (int i = undoCount - 1; i >= 0; i--) {
-            undoRegions[i].memory.put(undoOffsets[i], undoValues[i], 0, undoValues[i].length);
+        for (int i = regions - 1; i >= 0; i--) {
+            declared(i).restoreOldValues();
         }
     }
 
@@ -305,7 +324,7 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
                     + " is NO_RESTORE, so it could not roll back after preparing");
         }
         engine.checkTwoPhaseAllowed();
-        if (declared.isEmpty()) {
+        if (regions == 0) {
             finish(TransactionState.COMMITTED);
             engine.counters().readOnlyPrepares.increment();
             return PrepareResult.READ_ONLY;
@@ -348,17 +367,19 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
 
     private void release() {
         engine.locks().releaseAll(this);
-        for (DeclaredRanges d : declared) {
-            d.region.users.decrementAndGet();
+        for (int i = 0; i < regions; i++) {
+            declared(i).region.users.decrementAndGet();
         }
-        declared.clear();
+        first = null;
+        others = null;
+        regions = 0;
     }
 
     private void detach() {
         if (thread == Thread.currentThread()) {
             engine.associate(null, this);
         }
-        thread = null;
+        THREAD.setRelease(this, null);
     }
 
     @Override
@@ -368,7 +389,7 @@ final class TransactionImpl extends LockOwner implements Transaction, DeclaredRa
                     + " is not associated with the calling thread");
         }
         engine.associate(null, this);
-        thread = null;
+        THREAD.setRelease(this, null);
     }
 
     @Override

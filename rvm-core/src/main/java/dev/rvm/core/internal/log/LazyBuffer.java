@@ -13,6 +13,10 @@ import java.util.Arrays;
  * {@link LogWriter} lock guards it).
  */
 final class LazyBuffer implements LazyGroup {
+    /** Groups at least this large are sorted by radix; smaller ones by comparison. */
+    private static final int RADIX_MIN = 128;
+    private static final int RADIX_BITS = 11;
+
     private byte[] data = new byte[16 * 1024];
     private int dataLength;
     private int[] segs = new int[256];
@@ -21,10 +25,19 @@ final class LazyBuffer implements LazyGroup {
     private int[] dataAt = new int[256];
     private int count;
     private long transactions;
+    /** Entries and data bytes of the counted transactions; anything beyond belongs to one being added. */
+    private int countedEntries;
+    private int countedData;
     private long replaced;
+    /** Scratch of {@link #encode}, kept between groups: sort order, component ends, radix sort keys. */
+    private int[] order = new int[0];
+    private int[] componentEnd = new int[0];
+    private long[] keys = new long[0];
+    private long[] keysTmp = new long[0];
+    private int[] radixCounts = new int[0];
 
     @Override
-    public void add(int segmentId, long offset, byte[] src, int off, int len) {
+    public int slot(int segmentId, long offset, int len) {
         if (count == segs.length) {
             int n = count * 2;
             segs = Arrays.copyOf(segs, n);
@@ -35,18 +48,35 @@ final class LazyBuffer implements LazyGroup {
         if (dataLength + len > data.length) {
             data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + len));
         }
-        System.arraycopy(src, off, data, dataLength, len);
+        int at = dataLength;
         segs[count] = segmentId;
         offsets[count] = offset;
         lengths[count] = len;
-        dataAt[count] = dataLength;
+        dataAt[count] = at;
         dataLength += len;
         count++;
+        return at;
+    }
+
+    @Override
+    public byte[] buffer() {
+        return data;
     }
 
     /** Counts a transaction whose ranges have been added. */
     void transactionAdded() {
         transactions++;
+        countedEntries = count;
+        countedData = dataLength;
+    }
+
+    /**
+     * Drops the ranges added since the last counted transaction: one that failed half-way through adding its ranges
+     * must not reach the log in part.
+     */
+    void dropUncounted() {
+        count = countedEntries;
+        dataLength = countedData;
     }
 
     boolean isEmpty() {
@@ -73,13 +103,14 @@ final class LazyBuffer implements LazyGroup {
 
     /** Coalesces the group into one COMMIT record in {@code rb} and empties the buffer. */
     void encode(RecordBuilder rb) {
-        int[] order = new int[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
+        if (order.length < count) {
+            order = new int[count];
+            componentEnd = new int[count];
         }
+        int[] order = this.order;
+        int[] componentEnd = this.componentEnd;
         sortBySegmentAndOffset(order);
         // Components: maximal runs of overlapping or adjacent ranges in one segment; each becomes one range.
-        int[] componentEnd = new int[count];
         int components = 0;
         for (int i = 0; i < count;) {
             int j = i + 1;
@@ -110,10 +141,18 @@ final class LazyBuffer implements LazyGroup {
                 int len = Math.toIntExact(end - start);
                 int at = rb.rangeSlot(segs[first], start, len);
                 byte[] buf = rb.buffer();
-                // Apply in commit order so the latest value of each byte wins.
-                int[] byCommit = Arrays.copyOfRange(order, from, to);
-                Arrays.sort(byCommit);
-                for (int e : byCommit) {
+                int[] apply = order;
+                int applyFrom = from;
+                int applyTo = to;
+                if (overlapping(order, from, to)) {
+                    // Apply in commit order so the latest value of each byte wins.
+                    apply = Arrays.copyOfRange(order, from, to);
+                    Arrays.sort(apply);
+                    applyFrom = 0;
+                    applyTo = apply.length;
+                }
+                for (int k = applyFrom; k < applyTo; k++) {
+                    int e = apply[k];
                     System.arraycopy(data, dataAt[e], buf, at + (int) (offsets[e] - start), lengths[e]);
                 }
                 written += len;
@@ -124,10 +163,34 @@ final class LazyBuffer implements LazyGroup {
         count = 0;
         dataLength = 0;
         transactions = 0;
+        countedEntries = 0;
+        countedData = 0;
     }
 
-    /** Orders entries by segment, then offset; equal starts keep commit order. */
+    /**
+     * True if some entries of the sorted run {@code order[from, to)} overlap (rather than only touch), so their
+     * order of application matters.
+     */
+    private boolean overlapping(int[] order, int from, int to) {
+        long end = offsets[order[from]] + lengths[order[from]];
+        for (int k = from + 1; k < to; k++) {
+            int e = order[k];
+            if (offsets[e] < end) {
+                return true;
+            }
+            end = Math.max(end, offsets[e] + lengths[e]);
+        }
+        return false;
+    }
+
+    /** Orders entries {@code [0, count)} of {@code order} by segment, then offset; equal starts keep commit order. */
     private void sortBySegmentAndOffset(int[] order) {
+        if (count >= RADIX_MIN && radixSort(order)) {
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
         boolean packable = count < (1 << 20);
         for (int i = 1; i < count && packable; i++) {
             packable = segs[i] == segs[0];
@@ -137,17 +200,85 @@ final class LazyBuffer implements LazyGroup {
         }
         if (packable) {
             // One segment, small offsets: pack (offset, commit index) into a long and use the primitive sort.
-            long[] keys = new long[count];
+            long[] keys = keys(count);
             for (int i = 0; i < count; i++) {
                 keys[i] = offsets[i] << 20 | i;
             }
-            Arrays.sort(keys);
+            Arrays.sort(keys, 0, count);
             for (int i = 0; i < count; i++) {
                 order[i] = (int) (keys[i] & ((1 << 20) - 1));
             }
             return;
         }
         mergeSort(order, new int[count], 0, count);
+    }
+
+    private long[] keys(int n) {
+        if (keys.length < n) {
+            keys = new long[n];
+            keysTmp = new long[n];
+        }
+        return keys;
+    }
+
+    /**
+     * Stable LSD radix sort on the offsets relative to the smallest, for a large group in one segment whose offsets
+     * span at most {@code 3 * RADIX_BITS} bits — the usual case, and several times cheaper than a comparison sort
+     * on random offsets. Returns false, leaving {@code order} alone, if the group does not qualify.
+     */
+    private boolean radixSort(int[] order) {
+        if (count >= (1 << 20)) {
+            return false;
+        }
+        int seg = segs[0];
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++) {
+            if (segs[i] != seg) {
+                return false;
+            }
+            min = Math.min(min, offsets[i]);
+            max = Math.max(max, offsets[i]);
+        }
+        int bits = 64 - Long.numberOfLeadingZeros(max - min);
+        if (bits > 3 * RADIX_BITS) {
+            return false;
+        }
+        long[] src = keys(count);
+        long[] dst = keysTmp;
+        for (int i = 0; i < count; i++) {
+            src[i] = (offsets[i] - min) << 20 | i; // the entry's index rides along in the low 20 bits
+        }
+        int passes = (bits + RADIX_BITS - 1) / RADIX_BITS;
+        int digit = passes == 0 ? 0 : (bits + passes - 1) / passes;
+        if (radixCounts.length < 1 << digit) {
+            radixCounts = new int[1 << RADIX_BITS];
+        }
+        int[] at = radixCounts;
+        int mask = (1 << digit) - 1;
+        for (int p = 0; p < passes; p++) {
+            int shift = 20 + p * digit;
+            Arrays.fill(at, 0, mask + 1, 0);
+            for (int i = 0; i < count; i++) {
+                at[(int) (src[i] >>> shift) & mask]++;
+            }
+            for (int b = 0, sum = 0; b <= mask; b++) {
+                int c = at[b];
+                at[b] = sum;
+                sum += c;
+            }
+            for (int i = 0; i < count; i++) {
+                long k = src[i];
+                dst[at[(int) (k >>> shift) & mask]++] = k;
+            }
+            long[] t = src;
+            src = dst;
+            dst = t;
+        }
+        for (int i = 0; i < count; i++) {
+            order[i] = (int) (src[i] & ((1 << 20) - 1));
+        }
+        return true;
     }
 
     private boolean before(int a, int b) {

@@ -5,8 +5,14 @@ package dev.rvm.core.internal.log;
  * at commit time. Called under the {@link LogWriter}'s lock; not thread-safe on its own.
  */
 public interface LazyGroup {
-    /** Adds one range: {@code src[off, off + len)} is the new value of bytes at {@code offset} of a segment. */
-    void add(int segmentId, long offset, byte[] src, int off, int len);
+    /**
+     * Adds one range of {@code len} bytes at {@code offset} of a segment and returns where in {@link #buffer()} its
+     * new value must be copied (at once: the slot is the range's value as at commit time).
+     */
+    int slot(int segmentId, long offset, int len);
+
+    /** The buffer the values are copied into; valid until the next {@link #slot}. */
+    byte[] buffer();
 
     /** The ranges of one lazy commit, copied into the group under the writer's lock. */
     @FunctionalInterface

@@ -150,7 +150,12 @@ public final class LogWriter {
             if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, lazy.payloadBound() + payloadBound + 20)) > room) {
                 drainLazy();
             }
-            ranges.addTo(lazy);
+            try {
+                ranges.addTo(lazy);
+            } catch (RuntimeException | Error e) {
+                lazy.dropUncounted();
+                throw e;
+            }
             lazy.transactionAdded();
             // The transaction is committed (lazily) once it is in the group. Writing the group out is housekeeping:
             // if the log is full, the group stays buffered and the next drain retries it.

@@ -45,10 +45,11 @@ public final class RecordBuilder {
 
     /** Appends a range header and reserves room for its data, returning where the data goes. */
     public int rangeSlot(int segmentId, long offset, int length) {
-        varint(segmentId).varint(offset).varint(length);
-        ensure(length);
-        int at = pos;
-        pos += length;
+        ensure(30 + length); // one check for the three varints (at most 10 bytes each) and the data
+        int p = Varint.put(buf, pos, segmentId);
+        p = Varint.put(buf, p, offset);
+        int at = Varint.put(buf, p, length);
+        pos = at + length;
         return at;
     }
 
