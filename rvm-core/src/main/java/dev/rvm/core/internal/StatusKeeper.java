@@ -24,7 +24,9 @@ final class StatusKeeper {
     }
 
     synchronized void advanceHead(long head) throws IOException {
-        write(current.next(head, current.epoch(), current.segments()));
+        StatusBlock next = current.next(head, current.epoch(), current.segments());
+        log.writeStatus(next, false);
+        current = next;
     }
 
     synchronized void startEpoch(int epoch) throws IOException {

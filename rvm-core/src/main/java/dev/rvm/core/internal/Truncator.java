@@ -194,7 +194,9 @@ final class Truncator {
             w.forceSealed();
         }
         applier.finish();
+        // The new head must be durable before its space is reused; it rides on a commit's force when there is one.
         engine.status().advanceHead(end);
+        w.forceAfterNow();
         w.advanceHead(end);
         engine.branches().truncatedTo(end);
     }

@@ -77,8 +77,18 @@ public final class LogFile implements AutoCloseable {
 
     /** Writes a status copy (to the slot its sequence selects) and forces it. */
     public void writeStatus(StatusBlock s) throws IOException {
+        writeStatus(s, true);
+    }
+
+    /**
+     * Writes a status block copy, forced or not: truncation leaves the force to the next group-commit force (the
+     * new head needs to be durable only before the space it frees is reused).
+     */
+    public void writeStatus(StatusBlock s, boolean force) throws IOException {
         file.write(s.fileOffset(), ByteBuffer.wrap(s.encode()));
-        file.force();
+        if (force) {
+            file.force();
+        }
     }
 
     /** Reads {@code len} bytes of the record area at logical position {@code lsn}, wrapping at the end. */

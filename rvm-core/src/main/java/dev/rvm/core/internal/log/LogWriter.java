@@ -206,6 +206,27 @@ public final class LogWriter {
         return end;
     }
 
+    /**
+     * Returns after a force of the log file that began after the call, sharing it with committers: makes a write
+     * made outside the record stream before the call (a status block) durable without a force of its own.
+     */
+    public void forceAfterNow() {
+        lock.lock();
+        try {
+            long target = forces + (writing ? 2 : 1); // an operation in flight may have begun before the write
+            while (forces < target) {
+                checkUsable();
+                if (writing || lingering) {
+                    durableAdvanced.awaitUninterruptibly();
+                } else {
+                    writeStaging(true);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Returns once every record before {@code lsn} is durable; shares forces with concurrent callers. */
     public void forceUpTo(long lsn) {
         if (durable >= lsn) {
