@@ -140,10 +140,9 @@ final class ResultTable {
         for (AccessPattern p : AccessPattern.values()) {
             BenchResults.Case n1 = r.find(p, CommitStyle.NO_FLUSH, 1);
             if (n1 != null) {
-                // One force per 1,000 transactions: even at no CPU cost at all, the disk allows 1,000 x its floor.
                 target(out, "NO_FLUSH 1 thread >= 2,000,000 tx/s (" + p + ", disk)",
-                        String.format(Locale.ROOT, "%,.0f tx/s (disk bound %,.0f)", n1.txPerSecond(),
-                                CaseRunner.FLUSH_EVERY * r.floorRate()), n1.txPerSecond() >= NO_FLUSH_RATE);
+                        String.format(Locale.ROOT, "%,.0f tx/s (bound %,.0f)", n1.txPerSecond(), noFlushBound()),
+                        n1.txPerSecond() >= NO_FLUSH_RATE);
             }
         }
         for (BenchResults.Case c : r.shmCases()) {
@@ -179,6 +178,21 @@ final class ResultTable {
                     + " thr",
                     us(c.cpuPerTx()) + " us process / " + us(c.workerCpuPerTx()) + " us worker", "(report)");
         }
+    }
+
+    /**
+     * The most a single thread can reach on this disk with a {@code flush()} every 1,000 transactions: one floor
+     * force per 1,000, plus the CPU time of a transaction as measured on the RAM-backed directory (none if that was
+     * not run). The thread cannot compute while it waits for the force, so the two add up.
+     */
+    double noFlushBound() {
+        double seconds = 1 / (CaseRunner.FLUSH_EVERY * r.floorRate());
+        for (BenchResults.Case c : r.shmCases()) {
+            if (c.style() == CommitStyle.NO_FLUSH && c.threads() == 1) {
+                seconds += 1 / c.txPerSecond();
+            }
+        }
+        return 1 / seconds;
     }
 
     private static void target(PrintStream out, String what, String measured, boolean met) {
