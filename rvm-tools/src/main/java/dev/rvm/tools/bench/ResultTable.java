@@ -141,7 +141,7 @@ final class ResultTable {
             BenchResults.Case n1 = r.find(p, CommitStyle.NO_FLUSH, 1);
             if (n1 != null) {
                 target(out, "NO_FLUSH 1 thread >= 2,000,000 tx/s (" + p + ", disk)",
-                        String.format(Locale.ROOT, "%,.0f tx/s (bound %,.0f)", n1.txPerSecond(), noFlushBound()),
+                        String.format(Locale.ROOT, "%,.0f tx/s (bound %,.0f)", n1.txPerSecond(), noFlushBound(p)),
                         n1.txPerSecond() >= NO_FLUSH_RATE);
             }
         }
@@ -182,13 +182,13 @@ final class ResultTable {
 
     /**
      * The most a single thread can reach on this disk with a {@code flush()} every 1,000 transactions: one floor
-     * force per 1,000, plus the CPU time of a transaction as measured on the RAM-backed directory (none if that was
-     * not run). The thread cannot compute while it waits for the force, so the two add up.
+     * force per 1,000, plus the CPU time of a transaction of the same pattern as measured on the RAM-backed
+     * directory (none if that was not run). The thread cannot compute while it waits for the force, so the two add.
      */
-    double noFlushBound() {
+    double noFlushBound(AccessPattern p) {
         double seconds = 1 / (CaseRunner.FLUSH_EVERY * r.floorRate());
         for (BenchResults.Case c : r.shmCases()) {
-            if (c.style() == CommitStyle.NO_FLUSH && c.threads() == 1) {
+            if (c.style() == CommitStyle.NO_FLUSH && c.threads() == 1 && c.pattern() == p) {
                 seconds += 1 / c.txPerSecond();
             }
         }
