@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Owns the current status block and writes each change as the next alternating copy, forced before returning.
+ * Owns the current status block and writes each change as the next alternating copy, forced before returning
+ * (except a head move, see {@link #advanceHead}).
  * Thread-safe (synchronized): truncation and segment creation may change it concurrently.
  */
 final class StatusKeeper {
@@ -23,10 +24,9 @@ final class StatusKeeper {
         return current;
     }
 
+    /** Moves the head without forcing: the caller has the next force of the log cover it before reusing space. */
     synchronized void advanceHead(long head) throws IOException {
-        StatusBlock next = current.next(head, current.epoch(), current.segments());
-        log.writeStatus(next, false);
-        current = next;
+        write(current.next(head, current.epoch(), current.segments()), false);
     }
 
     synchronized void startEpoch(int epoch) throws IOException {
@@ -52,7 +52,11 @@ final class StatusKeeper {
     }
 
     private void write(StatusBlock next) throws IOException {
-        log.writeStatus(next);
+        write(next, true);
+    }
+
+    private void write(StatusBlock next, boolean force) throws IOException {
+        log.writeStatus(next, force);
         current = next;
     }
 }

@@ -127,14 +127,7 @@ final class Truncator {
             engine.checkUsable();
             long t0 = System.nanoTime();
             try {
-                Pacer pacer = paced ? new Pacer(t0) : null;
-                try {
-                    run(pacer);
-                } finally {
-                    if (pacer != null && pacer.interrupted) {
-                        Thread.currentThread().interrupt(); // kept off during the I/O: it would close the files
-                    }
-                }
+                run(paced ? new Pacer(t0) : null);
             } catch (IOException e) {
                 engine.writer().fail(e);
                 throw new RvmException(ErrorCode.STORE_FAILED, "truncation failed; the store stopped and must be reopened"
@@ -208,7 +201,6 @@ final class Truncator {
     private final class Pacer implements PageApplier.Pacing {
         private final long deadline;
         private boolean hurry;
-        private boolean interrupted;
 
         Pacer(long start) {
             LogWriter w = engine.writer();
@@ -238,10 +230,8 @@ final class Truncator {
                     return;
                 }
                 LockSupport.parkNanos(Math.min(remaining, PAUSE_STEP_NANOS));
-                if (Thread.interrupted()) {
-                    // Being stopped (executor shut down): finish unpaced; the interrupt is restored after the I/O.
-                    interrupted = true;
-                    hurry = true;
+                if (Thread.currentThread().isInterrupted()) {
+                    hurry = true; // being stopped (executor shut down): finish unpaced
                     return;
                 }
                 pauseSteps++; // one truncation at a time: a single writer

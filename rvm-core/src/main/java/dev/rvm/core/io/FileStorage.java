@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -175,20 +177,32 @@ public final class FileStorage implements Storage {
     /**
      * A {@link StorageFile} over a {@link FileChannel}. A {@code FileChannel} closes itself when a thread using it
      * is interrupted, which would stop the whole store because one application thread was cancelled. So the
-     * interrupt status is cleared for the call and restored after it, and a channel closed by an interrupt that
-     * arrived during a call is reopened and the call repeated (reads, writes and forces are positional, so
-     * repeating one is harmless; a force through a new descriptor flushes the same file). As H2 does.
+     * interrupt status is cleared for each read or write and restored after it, and a channel closed by an
+     * interrupt that arrived during one is reopened and the call repeated (they are positional, so repeating one is
+     * harmless). As H2 does. Forces go through a second descriptor, an {@link AsynchronousFileChannel}, which an
+     * interrupt does not close: a force cut off that way could not be repeated safely, since Java then reports the
+     * interrupt in place of the force's own error, and a write-back error the cut-off {@code fsync} consumed is not
+     * reported again to a new descriptor.
      */
     private static final class Channel implements StorageFile {
         private final Path path;
         private final OpenOption[] options;
         private volatile FileChannel ch;
+        private final AsynchronousFileChannel syncer;
         private volatile boolean closed;
 
-        Channel(FileChannel ch, Path path, OpenOption... options) {
+        Channel(FileChannel ch, Path path, OpenOption... options) throws IOException {
             this.ch = ch;
             this.path = path;
             this.options = options;
+            try {
+                OpenOption mode = Arrays.asList(options).contains(StandardOpenOption.WRITE) ? StandardOpenOption.WRITE
+                        : StandardOpenOption.READ;
+                this.syncer = AsynchronousFileChannel.open(path, mode, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
         }
 
         @FunctionalInterface
@@ -253,16 +267,17 @@ public final class FileStorage implements Storage {
 
         @Override
         public void force() throws IOException {
-            call(c -> {
-                c.force(false);
-                return null;
-            });
+            syncer.force(false);
         }
 
         @Override
         public synchronized void close() throws IOException {
             closed = true;
-            ch.close();
+            try {
+                ch.close();
+            } finally {
+                syncer.close();
+            }
         }
     }
 }

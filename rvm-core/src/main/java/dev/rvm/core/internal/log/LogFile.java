@@ -75,14 +75,9 @@ public final class LogFile implements AutoCloseable {
                 where + ": both status block copies are invalid (A: " + verdicts[0] + ", B: " + verdicts[1] + ")");
     }
 
-    /** Writes a status copy (to the slot its sequence selects) and forces it. */
-    public void writeStatus(StatusBlock s) throws IOException {
-        writeStatus(s, true);
-    }
-
     /**
-     * Writes a status block copy, forced or not: truncation leaves the force to the next group-commit force (the
-     * new head needs to be durable only before the space it frees is reused).
+     * Writes a status copy (to the slot its sequence selects), forced or not: truncation leaves the force to the next
+     * group-commit force (the new head needs to be durable only before the space it frees is reused).
      */
     public void writeStatus(StatusBlock s, boolean force) throws IOException {
         file.write(s.fileOffset(), ByteBuffer.wrap(s.encode()));

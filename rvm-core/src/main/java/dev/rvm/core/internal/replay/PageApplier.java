@@ -37,6 +37,10 @@ public final class PageApplier {
 
     private final IntFunction<SegmentFile> segments;
     private final Pacing pacing;
+    /** Progress of a paced write-out: its bytes, those forced, and those written since the last force. */
+    private long outTotal;
+    private long outForced;
+    private long outUnforced;
     private final Map<Integer, Pages> pages = new HashMap<>();
     private final Set<SegmentFile> touched = new HashSet<>();
     private int cached;
@@ -159,25 +163,19 @@ public final class PageApplier {
 
     /** Writes every patched page: not forced, or forced chunk by chunk when paced. */
     private void writeOut() throws IOException {
-        long total = (long) cached * PAGE;
-        long[] done = new long[1];
-        long[] pending = new long[1];
+        outTotal = (long) cached * PAGE;
+        outForced = 0;
+        outUnforced = 0;
         for (Map.Entry<Integer, Pages> s : pages.entrySet()) {
             SegmentFile seg = segments.apply(s.getKey());
             s.getValue().forEach((pageNo, page) -> {
                 seg.write(pageNo * PAGE, page, 0, pageLength(seg, pageNo));
-                if (pacing != null && (pending[0] += PAGE) >= PACED_CHUNK) {
-                    seg.force();
-                    done[0] += pending[0];
-                    pending[0] = 0;
-                    pacing.chunkForced(done[0], total);
+                if (pacing != null && (outUnforced += PAGE) >= PACED_CHUNK) {
+                    forceChunk(seg);
                 }
             });
-            if (pacing != null && pending[0] > 0) {
-                seg.force(); // the next chunk belongs to another file
-                done[0] += pending[0];
-                pending[0] = 0;
-                pacing.chunkForced(done[0], total);
+            if (pacing != null && outUnforced > 0) {
+                forceChunk(seg); // the next chunk belongs to another file
             }
         }
         pages.clear();
@@ -185,6 +183,13 @@ public final class PageApplier {
         lastSeg = -1;
         lastPage = -1;
         lastData = null;
+    }
+
+    private void forceChunk(SegmentFile seg) throws IOException {
+        seg.force();
+        outForced += outUnforced;
+        outUnforced = 0;
+        pacing.chunkForced(outForced, outTotal);
     }
 
     /** Writes every patched page and forces every segment touched. */
