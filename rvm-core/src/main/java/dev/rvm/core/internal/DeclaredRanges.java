@@ -14,13 +14,18 @@ final class DeclaredRanges {
     /** Old values longer than this get an array of their own, so the shared buffer never copies a large one. */
     private static final int BIG_OLD_VALUE = 4096;
 
-    final RegionImpl region;
+    /** Arrays no larger than these are kept when the object is reused; larger ones are let go with the transaction. */
+    private static final int KEEP_INTERVALS = 64;
+    private static final int KEEP_OLD_DATA = 4096;
+
+    RegionImpl region;
     /** Interval i is {@code [iv[2i], iv[2i+1])}. */
     private long[] iv = new long[4];
     private int n;
+    private boolean keepOld;
 
     /**
-     * Saved old values, oldest first, null if not saving: entry k covers {@code [old[3k], old[3k] + old[3k+1])};
+     * Saved old values, oldest first, if {@link #keepOld}: entry k covers {@code [old[3k], old[3k] + old[3k+1])};
      * an old value of at most 8 bytes is {@code old[3k+2]} itself (little-endian), so the usual small range needs
      * no byte array.
      */
@@ -35,10 +40,38 @@ final class DeclaredRanges {
 
     /** Ranges in {@code region}; {@code keepOld} saves the old value of every newly declared byte, for abort. */
     DeclaredRanges(RegionImpl region, boolean keepOld) {
+        reset(region, keepOld);
+    }
+
+    /**
+     * Empties this object for another transaction, keeping its arrays if they are small: a thread's transactions
+     * reuse one (see {@code Engine.Slot}), as allocating and zeroing it was a large part of a small transaction's cost.
+     */
+    /** Lets go of the region and big old values while this object waits for reuse, so they can be collected. */
+    DeclaredRanges idle() {
+        region = null;
+        oldBig = null;
+        return this;
+    }
+
+    DeclaredRanges reset(RegionImpl region, boolean keepOld) {
         this.region = region;
-        if (keepOld) {
+        this.keepOld = keepOld;
+        n = 0;
+        if (iv.length > 2 * KEEP_INTERVALS) {
+            iv = new long[4];
+        }
+        if (keepOld && (old == null || old.length > 3 * KEEP_INTERVALS)) {
             old = new long[6];
         }
+        oldCount = 0;
+        if (oldData != null && oldData.length > KEEP_OLD_DATA) {
+            oldData = null;
+        }
+        oldDataLength = 0;
+        oldBig = null;
+        oldBigCount = 0;
+        return this;
     }
 
     int size() {
@@ -128,7 +161,7 @@ final class DeclaredRanges {
 
     /** A newly declared sub-interval: save its old value if this transaction can abort. */
     private void gap(long s, long e) {
-        if (old == null) {
+        if (!keepOld) {
             return;
         }
         int len = Math.toIntExact(e - s);

@@ -51,6 +51,8 @@ public final class Engine implements RecoverableMemory {
     /** Per-thread slot holding the associated transaction (a mutable slot: cheaper than ThreadLocal set/remove). */
     private static final class Slot {
         TransactionImpl txn;
+        /** Left by the thread's last finished transaction for its next one (see {@link DeclaredRanges#reset}). */
+        DeclaredRanges spare;
     }
 
     private final ThreadLocal<Slot> current = ThreadLocal.withInitial(Slot::new);
@@ -189,12 +191,31 @@ public final class Engine implements RecoverableMemory {
     }
 
     void associate(TransactionImpl t, TransactionImpl leaving) {
+        associate(t, leaving, null);
+    }
+
+    /** As {@link #associate(TransactionImpl, TransactionImpl)}; a finishing transaction also leaves its ranges object. */
+    void associate(TransactionImpl t, TransactionImpl leaving, DeclaredRanges reusable) {
         Slot slot = current.get();
         if (t != null) {
             slot.txn = t;
         } else if (slot.txn == leaving) {
             slot.txn = null;
         }
+        if (reusable != null) {
+            slot.spare = reusable.idle();
+        }
+    }
+
+    /** A ranges object for a transaction of the calling thread, reusing the one its last transaction left. */
+    DeclaredRanges declaredRanges(RegionImpl r, boolean keepOld) {
+        Slot slot = current.get();
+        DeclaredRanges d = slot.spare;
+        if (d == null) {
+            return new DeclaredRanges(r, keepOld);
+        }
+        slot.spare = null;
+        return d.reset(r, keepOld);
     }
 
     void checkUsable() {
@@ -249,7 +270,8 @@ public final class Engine implements RecoverableMemory {
 
     /** Called with the regions a committing transaction touched (cached marker, no map lookup). */
     void noteLogged(RegionImpl r) {
-        r.lastLogged.set(writer.tail() + 1);
+        // A release store: map() only needs commits that happen-before it, and a volatile store costs a full fence.
+        r.lastLogged.setRelease(writer.tail() + 1);
     }
 
     private AtomicLong lastLogged(int segmentId) {

@@ -122,17 +122,12 @@ public final class StoreFiles {
                     + " bytes, got " + size);
         }
         long storeId;
+        // Storage.create writes the whole file out as zeros: a sparse log would make the file system allocate blocks
+        // as appends reach them, and each allocation turns a commit's force into a journal commit.
         try (StorageFile f = storage.create(logPath, size)) {
-            // Status blocks first, forced: a crash during the rest still leaves a log that opens (empty). A crash
-            // before they are forced leaves an all-zero file, which open() recognises and initialises.
+            // A crash before the status blocks are forced leaves an all-zero file, which open() recognises and
+            // initialises.
             storeId = writeInitialStatus(f, size);
-            // Then write the record area out as zeros: a sparse log makes the file system allocate blocks as
-            // appends reach them, and each allocation turns a commit's force into a journal commit (milliseconds).
-            byte[] zeros = new byte[(int) Math.min(size, 1 << 20)];
-            for (long at = LogFormat.RECORD_AREA; at < size; at += zeros.length) {
-                f.write(at, ByteBuffer.wrap(zeros, 0, (int) Math.min(zeros.length, size - at)));
-            }
-            f.force();
         }
         return storeId;
     }

@@ -148,7 +148,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
         if (!create) {
             return null;
         }
-        DeclaredRanges d = new DeclaredRanges(r, mode == RestoreMode.RESTORE);
+        DeclaredRanges d = engine.declaredRanges(r, mode == RestoreMode.RESTORE);
         if (regions == 0) {
             first = d;
         } else {
@@ -360,9 +360,13 @@ final class TransactionImpl extends LockOwner implements Transaction {
     }
 
     private void finish(TransactionState end) {
+        DeclaredRanges reusable = first;
         setState(end);
         release();
-        detach();
+        if (thread == Thread.currentThread()) {
+            engine.associate(null, this, reusable);
+        }
+        THREAD.setRelease(this, null);
     }
 
     private void release() {

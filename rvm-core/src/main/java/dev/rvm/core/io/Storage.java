@@ -18,7 +18,9 @@ public interface Storage {
 
     /**
      * Creates a new zero-filled file of {@code size} bytes, readable and writable by its owner only, and
-     * makes its existence durable (file and parent directory forced).
+     * makes its existence durable (file and parent directory forced). Every byte is written, so the file is not
+     * sparse: later writes need no block allocation, and a full disk shows here rather than at a commit. If creation
+     * fails, no file is left behind.
      *
      * @throws java.nio.file.FileAlreadyExistsException if something exists at {@code path}
      */

@@ -9,7 +9,6 @@ import java.util.List;
  * @param options what was run
  * @param floorBefore raw append+force on a zero-filled file, before the cases
  * @param floorAfter the same, after the cases
- * @param sparseFloor raw append+force on a file extended by writing its last byte, as the engine creates its log
  * @param interleaved raw append+force and FLUSH commits on 1 and 4 threads taking turns, or {@code null}
  * @param cases the debit-credit cases on {@code options.dir()}
  * @param shmCases {@code FLUSH} cases on the RAM-backed directory, for CPU per commit (empty if skipped)
@@ -20,7 +19,7 @@ import java.util.List;
  *        threshold, against those that did not, or {@code null} if skipped
  */
 public record BenchResults(String machine, BenchOptions options, Floor floorBefore, Floor floorAfter,
-        Floor sparseFloor, Interleaved interleaved, List<Case> cases, List<Case> shmCases, Recovery recovery, Truncation truncation,
+        Interleaved interleaved, List<Case> cases, List<Case> shmCases, Recovery recovery, Truncation truncation,
         TruncationLatency truncationLatency, TruncationLatency backgroundTruncation) {
 
     /** Copies the lists. */

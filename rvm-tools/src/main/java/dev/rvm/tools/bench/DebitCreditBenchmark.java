@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * The debit-credit benchmark of issue 4, as an API: {@link #run} takes {@link BenchOptions} and returns
  * {@link BenchResults}; {@link #printTable} prints them with the issue's targets marked met or not met.
  *
- * <p>Order of a run: the disk floor (zero-filled and sparse files), every case on the disk (a fresh store each),
+ * <p>Order of a run: the disk floor, every case on the disk (a fresh store each),
  * the disk floor again, recovery and truncation speed, commit latency under truncation, and {@code FLUSH} cases on
  * the RAM-backed directory for CPU per commit. Not thread-safe: run one benchmark at a time per directory.
  */
@@ -47,10 +47,8 @@ public final class DebitCreditBenchmark {
         String machine = describeMachine(base);
         out.println("machine: " + machine);
         try {
-            BenchResults.Floor before = DiskFloor.measure(base, o.floorSeconds(), true);
-            out.printf("disk floor (zero-filled file): %,.0f appends+forces/s%n", before.writesPerSecond());
-            BenchResults.Floor sparse = DiskFloor.measure(base, o.floorSeconds(), false);
-            out.printf("disk floor (sparse file, as the engine creates its log): %,.0f/s%n", sparse.writesPerSecond());
+            BenchResults.Floor before = DiskFloor.measure(base, o.floorSeconds());
+            out.printf("disk floor: %,.0f appends+forces/s%n", before.writesPerSecond());
             BenchResults.Interleaved il = null;
             if (o.styles().contains(CommitStyle.FLUSH)) {
                 Path dir = base.resolve("interleaved");
@@ -69,7 +67,7 @@ public final class DebitCreditBenchmark {
                         BenchResults.Floor adjacent = null;
                         if (style == CommitStyle.FLUSH) {
                             // The disk's speed drifts on shared machines: each FLUSH case gets a floor next to it.
-                            adjacent = DiskFloor.measure(base, o.floorSeconds() / 2, true);
+                            adjacent = DiskFloor.measure(base, o.floorSeconds() / 2);
                         }
                         BenchResults.Case c = runner.run(dir, pattern, style, threads).withFloor(adjacent);
                         cases.add(c);
@@ -79,7 +77,7 @@ public final class DebitCreditBenchmark {
                     }
                 }
             }
-            BenchResults.Floor after = DiskFloor.measure(base, o.floorSeconds(), true);
+            BenchResults.Floor after = DiskFloor.measure(base, o.floorSeconds());
             out.printf("disk floor again: %,.0f/s%n", after.writesPerSecond());
             BenchResults.Recovery recovery = null;
             BenchResults.Truncation truncation = null;
@@ -131,7 +129,7 @@ public final class DebitCreditBenchmark {
                 }
             }
             machine = machine + "; at the end" + describeLoad();
-            return new BenchResults(machine, o, before, after, sparse, il, cases, shm, recovery, truncation, tl, bg);
+            return new BenchResults(machine, o, before, after, il, cases, shm, recovery, truncation, tl, bg);
         } finally {
             if (!o.keep()) {
                 deleteTree(base);

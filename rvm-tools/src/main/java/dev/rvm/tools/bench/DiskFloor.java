@@ -18,28 +18,19 @@ final class DiskFloor {
     private DiskFloor() {
     }
 
-    /**
-     * Measures in {@code dir} for {@code seconds}.
-     *
-     * @param zeroFilled true to write the whole file first (allocated blocks); false to extend it by its last byte
-     *        only, as {@code FileStorage.create} makes the log, so the first pass allocates blocks while appending
-     */
-    static BenchResults.Floor measure(Path dir, double seconds, boolean zeroFilled) throws IOException {
+    /** Measures in {@code dir} for {@code seconds}, on a file written out as zeros first (as the engine's log is). */
+    static BenchResults.Floor measure(Path dir, double seconds) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve(zeroFilled ? "floor-filled.dat" : "floor-sparse.dat");
+        Path file = dir.resolve("floor.dat");
         Files.deleteIfExists(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-            if (zeroFilled) {
-                ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
-                for (long at = 0; at < FILE_SIZE; at += zeros.capacity()) {
-                    zeros.clear();
-                    while (zeros.hasRemaining()) {
-                        ch.write(zeros, at + zeros.position());
-                    }
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+            for (long at = 0; at < FILE_SIZE; at += zeros.capacity()) {
+                zeros.clear();
+                while (zeros.hasRemaining()) {
+                    ch.write(zeros, at + zeros.position());
                 }
-            } else {
-                ch.write(ByteBuffer.wrap(new byte[1]), FILE_SIZE - 1);
             }
             ch.force(true);
             LatencyHistogram h = new LatencyHistogram();

@@ -37,9 +37,7 @@ final class ResultTable {
                 + "measured just before it (column floor/s)%n", r.floorBefore().writesPerSecond(),
                 micros(r.floorBefore().p50()), micros(r.floorBefore().p99()), r.floorAfter().writesPerSecond(),
                 r.floorRate());
-        out.printf(Locale.ROOT, "same on a sparse file (extended by its last byte, as FileStorage.create makes the "
-                + "log): %,.0f/s (p50 %s, p99 %s)%n%n", r.sparseFloor().writesPerSecond(),
-                micros(r.sparseFloor().p50()), micros(r.sparseFloor().p99()));
+        out.println();
         BenchResults.Interleaved il = r.interleaved();
         if (il != null) {
             out.printf(Locale.ROOT, "interleaved on the same directory (%s each, in %d-slice turns): raw append+force "
@@ -64,7 +62,8 @@ final class ResultTable {
             }
         }
         out.println("(cpu us = process CPU per transaction, all threads; wcpu us = worker threads' CPU per "
-                + "transaction; latency is of the commit call, prepare + commitPrepared for TWO_PHASE)");
+                + "transaction; latency is of the commit call, prepare + commitPrepared for TWO_PHASE; NO_FLUSH times one "
+                + "commit in " + CaseRunner.NO_FLUSH_SAMPLE + ")");
         out.println();
         if (r.recovery() != null) {
             BenchResults.Recovery rc = r.recovery();
