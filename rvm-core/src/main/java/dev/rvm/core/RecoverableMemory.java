@@ -68,14 +68,16 @@ public interface RecoverableMemory extends AutoCloseable {
 
     /**
      * Second phase, commit: writes and forces the commit mark of a prepared branch, which may have been prepared
-     * before a crash. Its new values become committed state.
+     * before a crash. Its new values become committed state. Like a FLUSH commit, the force also makes every
+     * {@code NO_FLUSH} commit made before the call durable.
      *
      * @throws RvmException {@link ErrorCode#UNKNOWN_BRANCH} if no branch of that id is in doubt
      */
     void commitPrepared(BranchId branch);
 
     /**
-     * Second phase, rollback: restores the old values of a prepared branch and writes and forces its abort mark.
+     * Second phase, rollback: restores the old values of a prepared branch and writes and forces its abort mark
+     * (which, like a commit's, also makes every {@code NO_FLUSH} commit made before the call durable).
      *
      * @throws RvmException {@link ErrorCode#UNKNOWN_BRANCH} if no branch of that id is in doubt
      */

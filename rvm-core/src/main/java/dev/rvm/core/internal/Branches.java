@@ -94,6 +94,10 @@ final class Branches {
             throw unknown(id);
         }
         LogWriter w = engine.writer();
+        // Lazy commits made before this call go into the log ahead of the outcome, so its force makes them durable
+        // too, as a FLUSH commit's force does: a durable outcome never outlives an earlier commit. Sealed before the
+        // branch's monitor is taken, since sealing may wait for space that truncation frees under that monitor.
+        w.sealLazy();
         synchronized (b) {
             if (b.state != PreparedBranch.State.IN_DOUBT || b.prepareLsn < 0) {
                 throw unknown(id);
@@ -102,8 +106,7 @@ final class Branches {
                     .reset(commit ? LogFormat.COMMIT_PREPARED : LogFormat.ROLLBACK_PREPARED, (byte) 0)
                     .branchId(id).varint(b.prepareLsn);
             // From the reserve, without queueing behind appenders waiting for space: truncation may need this
-            // branch's monitor to free that space. Order against lazy commits does not matter here, because the
-            // branch's ranges have been locked since before its PREPARE record, which followed them.
+            // branch's monitor to free that space.
             long end = w.appendReserved(rb);
             b.state = commit ? PreparedBranch.State.COMMITTED : PreparedBranch.State.ROLLED_BACK;
             w.forceUpTo(end);

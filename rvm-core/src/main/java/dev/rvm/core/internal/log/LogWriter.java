@@ -193,6 +193,20 @@ public final class LogWriter {
     }
 
     /**
+     * Seals the lazy group into the log, unforced, so that a record appended after this call follows every lazy
+     * commit made before it. May wait for space, like any append.
+     */
+    public void sealLazy() {
+        lock.lock();
+        try {
+            passGate();
+            drainLazy();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Forces every sealed record, leaving a lazy group in memory; returns the durable end. Truncation uses it:
      * it must not queue behind appenders that wait for the space it is about to free.
      */
