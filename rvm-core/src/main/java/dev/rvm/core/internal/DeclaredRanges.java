@@ -43,10 +43,6 @@ final class DeclaredRanges {
         reset(region, keepOld);
     }
 
-    /**
-     * Empties this object for another transaction, keeping its arrays if they are small: a thread's transactions
-     * reuse one (see {@code Engine.Slot}), as allocating and zeroing it was a large part of a small transaction's cost.
-     */
     /** Lets go of the region and big old values while this object waits for reuse, so they can be collected. */
     DeclaredRanges idle() {
         region = null;
@@ -54,6 +50,10 @@ final class DeclaredRanges {
         return this;
     }
 
+    /**
+     * Empties this object for another transaction, keeping its arrays if they are small: a thread's transactions
+     * reuse one (see {@code Engine.Slot}), as allocating and zeroing it was a large part of a small transaction's cost.
+     */
     DeclaredRanges reset(RegionImpl region, boolean keepOld) {
         this.region = region;
         this.keepOld = keepOld;

@@ -1,11 +1,11 @@
 package dev.rvm.core.concurrent;
 
 import dev.rvm.core.io.FileStorage;
+import dev.rvm.core.io.ForwardingStorageFile;
 import dev.rvm.core.io.Storage;
 import dev.rvm.core.io.StorageFile;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -56,26 +56,9 @@ final class SlowForceStorage implements Storage {
         return real.tryLock(lockFile);
     }
 
-    private final class Slow implements StorageFile {
-        private final StorageFile f;
-
+    private final class Slow extends ForwardingStorageFile {
         Slow(StorageFile f) {
-            this.f = f;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return f.size();
-        }
-
-        @Override
-        public void read(long position, ByteBuffer dst) throws IOException {
-            f.read(position, dst);
-        }
-
-        @Override
-        public void write(long position, ByteBuffer src) throws IOException {
-            f.write(position, src);
+            super(f);
         }
 
         @Override
@@ -87,12 +70,7 @@ final class SlowForceStorage implements Storage {
                 throw new java.io.InterruptedIOException("interrupted before force");
             }
             forces.incrementAndGet();
-            f.force();
-        }
-
-        @Override
-        public void close() throws IOException {
-            f.close();
+            super.force();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.rvm.ra.testing;
 
 import dev.rvm.core.io.FileStorage;
+import dev.rvm.core.io.ForwardingStorageFile;
 import dev.rvm.core.io.Storage;
 import dev.rvm.core.io.StorageFile;
 import java.io.Closeable;
@@ -53,32 +54,17 @@ public final class FailingStorage implements Storage {
     }
 
     private StorageFile wrap(StorageFile f) {
-        return new StorageFile() {
-            @Override
-            public long size() throws IOException {
-                return f.size();
-            }
-
-            @Override
-            public void read(long position, ByteBuffer dst) throws IOException {
-                f.read(position, dst);
-            }
-
+        return new ForwardingStorageFile(f) {
             @Override
             public void write(long position, ByteBuffer src) throws IOException {
                 check("write");
-                f.write(position, src);
+                super.write(position, src);
             }
 
             @Override
             public void force() throws IOException {
                 check("force");
-                f.force();
-            }
-
-            @Override
-            public void close() throws IOException {
-                f.close();
+                super.force();
             }
         };
     }

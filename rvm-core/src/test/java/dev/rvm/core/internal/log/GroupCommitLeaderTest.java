@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rvm.core.io.FileStorage;
+import dev.rvm.core.io.ForwardingStorageFile;
 import dev.rvm.core.io.StorageFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -129,37 +129,15 @@ class GroupCommitLeaderTest {
     }
 
     /** Records the thread of every force. */
-    private final class RecordingForces implements StorageFile {
-        private final StorageFile f;
-
+    private final class RecordingForces extends ForwardingStorageFile {
         RecordingForces(StorageFile f) {
-            this.f = f;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return f.size();
-        }
-
-        @Override
-        public void read(long position, ByteBuffer dst) throws IOException {
-            f.read(position, dst);
-        }
-
-        @Override
-        public void write(long position, ByteBuffer src) throws IOException {
-            f.write(position, src);
+            super(f);
         }
 
         @Override
         public void force() throws IOException {
             forcers.add(Thread.currentThread());
-            f.force();
-        }
-
-        @Override
-        public void close() throws IOException {
-            f.close();
+            super.force();
         }
     }
 }
