@@ -33,17 +33,9 @@ public final class LogWriter {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition durableAdvanced = lock.newCondition();
     private final Condition spaceFreed = lock.newCondition();
-    private static final long MAX_LINGER_NANOS = 500_000;
-    /** Transactions begun and not yet finished, from the engine: how many commits may still join a force. */
-    private volatile java.util.function.IntSupplier activeTransactions = () -> 0;
     /** Records in the staging buffer, i.e. commits the next force will cover. */
     private int stagedRecords;
-    /** True while the staged group waits for stragglers, until {@link #lingerDeadline} at the latest. */
-    private boolean lingering;
-    private long lingerDeadline;
-    /** Test hook: a fixed linger limit in place of the one derived from the last force, if not negative. */
-    private volatile long lingerForTest = -1;
-    private volatile long lastForceNanos;
+    private final Linger linger = new Linger();
     private final RecordBuilder lazyRecord = new RecordBuilder();
     private final LazyBuffer lazy = new LazyBuffer();
     /** True while {@link #lazyRecord} holds an encoded group not yet sealed into the log. */
@@ -233,7 +225,7 @@ public final class LogWriter {
             long target = forces + (writing ? 2 : 1); // an operation in flight may have begun before the write
             while (forces < target) {
                 checkUsable();
-                if (writing || lingering) {
+                if (writing || linger.isWaiting()) {
                     durableAdvanced.awaitUninterruptibly();
                 } else {
                     writeStaging(true);
@@ -259,7 +251,7 @@ public final class LogWriter {
                     durableAdvanced.awaitUninterruptibly(); // the force in flight, or the next one, covers this record
                     continue;
                 }
-                long wait = lingerNanos();
+                long wait = linger.nanosToWait(stagedRecords);
                 if (wait <= 0) {
                     writeStaging(true);
                     continue;
@@ -278,34 +270,10 @@ public final class LogWriter {
         }
     }
 
-    /**
-     * Group commit: how long a caller that could force now should wait instead, for transactions that are running
-     * but have not yet appended — typically those released by the previous force, which would otherwise always miss
-     * the next one and split the committers into two alternating halves. The group waits only while more
-     * transactions are active than records are staged, and at most half the last force's duration (capped), so a
-     * lone committer never waits. The last to arrive forces at once, while it runs: waking a waiting leader instead
-     * would put a thread wake-up (tens of microseconds on a virtual machine) between every two forces.
-     */
-    private long lingerNanos() {
-        if (activeTransactions.getAsInt() <= stagedRecords) {
-            return 0;
-        }
-        long now = System.nanoTime();
-        if (!lingering) {
-            long limit = lingerForTest >= 0 ? lingerForTest : Math.min(MAX_LINGER_NANOS, lastForceNanos / 2);
-            if (limit <= 0) {
-                return 0;
-            }
-            lingering = true;
-            lingerDeadline = now + limit;
-        }
-        return lingerDeadline - now;
-    }
-
     /** Writes the staging buffer out (and forces it); called and returns with the lock held. */
     private void writeStaging(boolean force) {
         writing = true;
-        lingering = false;
+        linger.groupClosed();
         byte[] buf = staging;
         int n = stagingLength;
         long start = stagingStart;
@@ -324,7 +292,7 @@ public final class LogWriter {
             if (force) {
                 long f0 = System.nanoTime();
                 file.force();
-                lastForceNanos = System.nanoTime() - f0;
+                linger.forced(System.nanoTime() - f0);
             }
         } catch (IOException e) {
             failed = e;
@@ -441,12 +409,12 @@ public final class LogWriter {
 
     /** Test hook: makes a group wait up to {@code nanos} for its stragglers, whatever the last force took. */
     void lingerForTest(long nanos) {
-        lingerForTest = nanos;
+        linger.fixedLimit(nanos);
     }
 
     /** Tells the writer how many transactions are active, for group commit's lingering. */
     public void activeTransactions(java.util.function.IntSupplier count) {
-        this.activeTransactions = count;
+        linger.activeTransactions(count);
     }
 
     /** The end of the durable log, without forcing anything. */
