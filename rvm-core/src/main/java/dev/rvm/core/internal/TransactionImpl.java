@@ -363,10 +363,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
         DeclaredRanges reusable = first;
         setState(end);
         release();
-        if (thread == Thread.currentThread()) {
-            engine.associate(null, this, reusable);
-        }
-        THREAD.setRelease(this, null);
+        detach(reusable);
     }
 
     private void release() {
@@ -380,8 +377,13 @@ final class TransactionImpl extends LockOwner implements Transaction {
     }
 
     private void detach() {
+        detach(null);
+    }
+
+    /** Leaves the calling thread; {@code reusable}, if not null, is left to its next transaction. */
+    private void detach(DeclaredRanges reusable) {
         if (thread == Thread.currentThread()) {
-            engine.associate(null, this);
+            engine.associate(null, this, reusable);
         }
         THREAD.setRelease(this, null);
     }

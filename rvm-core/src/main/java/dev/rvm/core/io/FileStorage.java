@@ -58,8 +58,12 @@ public final class FileStorage implements Storage {
             zeroFill(ch, size);
             ch.force(true);
         } catch (IOException | RuntimeException e) {
-            ch.close();
-            Files.deleteIfExists(path); // ours (CREATE_NEW): a part-written file would block the next attempt
+            try {
+                ch.close();
+                Files.deleteIfExists(path); // ours (CREATE_NEW): a part-written file would block the next attempt
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup); // the failure to report is the creation's
+            }
             throw e;
         }
         forceDirectory(path.toAbsolutePath().getParent());
