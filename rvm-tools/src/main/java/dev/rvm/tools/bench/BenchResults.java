@@ -44,8 +44,8 @@ public record BenchResults(String machine, BenchOptions options, Floor floorBefo
     }
 
     /**
-     * Raw append+force and uniform {@code FLUSH} debit-credit on 1 and 4 threads, alternating in short slices on the
-     * same directory: the figures the two {@code FLUSH} targets are judged on.
+     * Raw append+force (1 thread, and grouped on 4 threads) and uniform {@code FLUSH} debit-credit on 1 and 4 threads,
+     * alternating in short slices on the same directory: the figures the two {@code FLUSH} targets are judged on.
      *
      * @param floorRate raw appends (each forced) per second
      * @param floorP99 99th percentile of one raw write+force
@@ -53,9 +53,14 @@ public record BenchResults(String machine, BenchOptions options, Floor floorBefo
      * @param oneThreadP99 99th percentile commit latency, 1 thread
      * @param fourThreadRate FLUSH transactions per second, 4 threads
      * @param fourThreadP99 99th percentile commit latency, 4 threads
+     * @param groupedRate raw grouped appends per second, 4 threads ({@link GroupedFloor}): what grouped forcing
+     *        allows on this machine
+     * @param groupedP99 99th percentile of one grouped append
+     * @param groupedForcesPerAppend forces per grouped append
      */
     public record Interleaved(double floorRate, long floorP99, double oneThreadRate, long oneThreadP99,
-            double fourThreadRate, long fourThreadP99) {
+            double fourThreadRate, long fourThreadP99, double groupedRate, long groupedP99,
+            double groupedForcesPerAppend) {
     }
 
     /**

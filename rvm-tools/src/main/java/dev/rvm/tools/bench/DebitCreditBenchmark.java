@@ -53,8 +53,8 @@ public final class DebitCreditBenchmark {
             if (o.styles().contains(CommitStyle.FLUSH)) {
                 Path dir = base.resolve("interleaved");
                 il = new InterleavedFlush(o).run(dir);
-                out.printf("interleaved: floor %,.0f/s, FLUSH 1T %,.0f tx/s, FLUSH 4T %,.0f tx/s%n", il.floorRate(),
-                        il.oneThreadRate(), il.fourThreadRate());
+                out.printf("interleaved: floor %,.0f/s, FLUSH 1T %,.0f tx/s, FLUSH 4T %,.0f tx/s, grouped floor 4T "
+                        + "%,.0f/s%n", il.floorRate(), il.oneThreadRate(), il.fourThreadRate(), il.groupedRate());
                 cleanup(dir, o);
             }
             CaseRunner runner = new CaseRunner(o);

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * The noise-proof form of the two {@code FLUSH} targets: raw append+force, {@code FLUSH} commits on 1 thread and
- * on 4 threads take turns in short slices on the same directory, so a drift in the disk's speed (common on shared
- * and virtual machines) weighs on all three alike. Not thread-safe; one measurement at a time.
+ * on 4 threads, and raw appends grouped by 4 threads ({@link GroupedFloor}) take turns in short slices on the same
+ * directory, so a drift in the disk's speed (common on shared and virtual machines) weighs on all four alike. Not thread-safe; one measurement at a time.
  */
 final class InterleavedFlush {
     private static final int ROUNDS = 8;
@@ -28,7 +28,7 @@ final class InterleavedFlush {
         this.options = options;
     }
 
-    /** Runs {@value #ROUNDS} rounds of three slices each; the slices of one kind add up to the measured time. */
+    /** Runs {@value #ROUNDS} rounds of four slices each; the slices of one kind add up to the measured time. */
     BenchResults.Interleaved run(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path raw = dir.resolve("floor-interleaved.dat");
@@ -55,9 +55,14 @@ final class InterleavedFlush {
             commits(rvm, region, pickers.subList(0, 1), warm, new LatencyHistogram());
             commits(rvm, region, pickers, warm, new LatencyHistogram());
             long[] pos = {0};
+            GroupedFloor.run(ch, fileSize, pos, GROUP_THREADS, warm, new LatencyHistogram());
             LatencyHistogram hf = new LatencyHistogram();
             LatencyHistogram h1 = new LatencyHistogram();
             LatencyHistogram h4 = new LatencyHistogram();
+            LatencyHistogram hg = new LatencyHistogram();
+            long ng = 0;
+            long fg = 0;
+            long tg = 0;
             long nf = 0;
             long n1 = 0;
             long n4 = 0;
@@ -74,9 +79,15 @@ final class InterleavedFlush {
                 t = System.nanoTime();
                 n4 += commits(rvm, region, pickers, slice, h4);
                 t4 += System.nanoTime() - t;
+                t = System.nanoTime();
+                GroupedFloor.Result g = GroupedFloor.run(ch, fileSize, pos, GROUP_THREADS, slice, hg);
+                tg += System.nanoTime() - t;
+                ng += g.appends();
+                fg += g.forces();
             }
             return new BenchResults.Interleaved(nf / (tf / 1e9), hf.percentile(0.99), n1 / (t1 / 1e9),
-                    h1.percentile(0.99), n4 / (t4 / 1e9), h4.percentile(0.99));
+                    h1.percentile(0.99), n4 / (t4 / 1e9), h4.percentile(0.99), ng / (tg / 1e9), hg.percentile(0.99),
+                    fg / (double) Math.max(1, ng));
         } finally {
             Files.deleteIfExists(raw);
         }

@@ -29,6 +29,9 @@ class DebitCreditBenchmarkTest {
         }
         BenchResults.Case flush = r.find(AccessPattern.UNIFORM, CommitStyle.FLUSH, 1);
         assertEquals(1.0, flush.forcesPerTx(), 0.05, "one force per FLUSH commit on one thread");
+        assertTrue(r.interleaved().groupedRate() > 0, r.interleaved().toString());
+        assertTrue(r.interleaved().groupedForcesPerAppend() <= 0.5, "raw appends of 4 threads grouped: "
+                + r.interleaved());
         assertTrue(r.recovery().records() > 0);
         assertTrue(r.truncation().logBytes() > 0);
         assertTrue(r.truncationLatency().truncations() > 0);
@@ -37,6 +40,7 @@ class DebitCreditBenchmarkTest {
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("targets of issue 4"), table);
         assertTrue(table.contains("recovery >= 300 MB/s"), table);
+        assertTrue(table.contains("raw appends grouped by 4 threads"), table);
         try (var s = Files.list(dir)) {
             assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("run-")), "run directory left behind");
         }
