@@ -90,16 +90,25 @@ public record BenchResults(String machine, BenchOptions options, Floor floorBefo
      * @param lockWaitsPerTx range lock waits per transaction
      * @param retries transactions aborted and retried after a lock timeout or deadlock
      * @param truncations truncations completed during the measured interval
+     * @param flushNanos mean time of one {@code flush()} call of a {@code NO_FLUSH} case (0 otherwise)
      * @param floor raw append+force measured just before this case, or {@code null}
      */
     public record Case(AccessPattern pattern, CommitStyle style, int threads, double txPerSecond, long p50, long p99,
             long max, double bytesPerTx, double forcesPerTx, double cpuPerTx, double workerCpuPerTx,
-            double lockWaitsPerTx, long retries, long truncations, Floor floor) {
+            double lockWaitsPerTx, long retries, long truncations, double flushNanos, Floor floor) {
 
         /** This case with the floor measured next to it. */
         public Case withFloor(Floor f) {
             return new Case(pattern, style, threads, txPerSecond, p50, p99, max, bytesPerTx, forcesPerTx, cpuPerTx,
-                    workerCpuPerTx, lockWaitsPerTx, retries, truncations, f);
+                    workerCpuPerTx, lockWaitsPerTx, retries, truncations, flushNanos, f);
+        }
+
+        /**
+         * For a 1-thread {@code NO_FLUSH} case, the most its {@code flush()} calls alone let it reach: one call per
+         * {@code flushEvery} transactions, each as long as measured, with the transactions themselves taking no time.
+         */
+        public double flushOnlyRate(int flushEvery) {
+            return flushNanos <= 0 ? Double.NaN : flushEvery / (flushNanos / 1e9);
         }
 
         /** Rate over the floor measured next to this case, or NaN without one. */

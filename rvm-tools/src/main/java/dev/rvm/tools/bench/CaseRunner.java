@@ -75,6 +75,8 @@ final class CaseRunner {
             LatencyHistogram h = new LatencyHistogram();
             long done = 0;
             long retries = 0;
+            long flushNanos = 0;
+            long flushes = 0;
             for (Worker w : workers) {
                 w.thread.join();
                 if (w.failure != null) {
@@ -83,13 +85,15 @@ final class CaseRunner {
                 h.add(w.latency);
                 done += w.measured;
                 retries += w.retries;
+                flushNanos += w.flushNanos;
+                flushes += w.flushes;
             }
             double commits = Math.max(1, commits(s1) - commits(s0));
             return new BenchResults.Case(pattern, style, threads, done / ((t1 - t0) / 1e9), h.percentile(0.5),
                     h.percentile(0.99), h.max(), (s1.bytesLogged() - s0.bytesLogged()) / commits,
                     (s1.forces() - s0.forces()) / commits, cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / commits,
                     (wcpu1 - wcpu0) / commits, (s1.lockWaits() - s0.lockWaits()) / commits, retries,
-                    s1.truncations() - s0.truncations(), null);
+                    s1.truncations() - s0.truncations(), flushes == 0 ? 0 : flushNanos / (double) flushes, null);
         }
     }
 
@@ -176,6 +180,8 @@ final class CaseRunner {
         private Thread thread;
         private long measured;
         private long retries;
+        private long flushNanos;
+        private long flushes;
         private Throwable failure;
 
         Worker(RecoverableMemory rvm, Region region, CommitStyle style, AccountPicker picker, int index) {
@@ -217,7 +223,12 @@ final class CaseRunner {
                 long t1 = timed ? System.nanoTime() : 0;
                 n++;
                 if (style == CommitStyle.NO_FLUSH && n % FLUSH_EVERY == 0) {
+                    long f0 = System.nanoTime();
                     rvm.flush();
+                    if (p == MEASURE) {
+                        flushNanos += System.nanoTime() - f0;
+                        flushes++;
+                    }
                 }
                 if (p == MEASURE) {
                     if (timed) {

@@ -29,6 +29,10 @@ class DebitCreditBenchmarkTest {
         }
         BenchResults.Case flush = r.find(AccessPattern.UNIFORM, CommitStyle.FLUSH, 1);
         assertEquals(1.0, flush.forcesPerTx(), 0.05, "one force per FLUSH commit on one thread");
+        assertEquals(0, flush.flushNanos(), "a FLUSH case calls no flush()");
+        BenchResults.Case lazy = r.find(AccessPattern.UNIFORM, CommitStyle.NO_FLUSH, 1);
+        assertTrue(lazy.flushNanos() > 0, "flush() every 1,000 NO_FLUSH commits is timed: " + lazy);
+        assertTrue(lazy.flushOnlyRate(CaseRunner.FLUSH_EVERY) > lazy.txPerSecond(), lazy.toString());
         assertTrue(r.interleaved().groupedRate() > 0, r.interleaved().toString());
         assertTrue(r.interleaved().groupedForcesPerAppend() <= 0.5, "raw appends of 4 threads grouped: "
                 + r.interleaved());
@@ -41,6 +45,7 @@ class DebitCreditBenchmarkTest {
         assertTrue(table.contains("targets of issue 4"), table);
         assertTrue(table.contains("recovery >= 300 MB/s"), table);
         assertTrue(table.contains("raw appends grouped by 4 threads"), table);
+        assertTrue(table.contains("alone allows"), table);
         try (var s = Files.list(dir)) {
             assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("run-")), "run directory left behind");
         }
