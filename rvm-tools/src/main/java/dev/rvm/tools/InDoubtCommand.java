@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -55,11 +56,28 @@ final class InDoubtCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List the branches prepared and without an outcome (read-only).")
     static final class ListBranches extends StoreCommand {
+        @Option(names = "--json", description = "Machine-readable output: one document listing every branch.")
+        boolean json;
+
         @Override
         public Integer call() {
             List<InDoubtBranch> branches;
+            String directory;
             try (LogInspector in = inspect()) {
                 branches = in.inDoubt();
+                directory = in.directory().toString();
+            }
+            if (json) {
+                StringBuilder b = new StringBuilder("{\"store\":").append(Json.str(directory)).append(",\"branches\":[");
+                for (int i = 0; i < branches.size(); i++) {
+                    InDoubtBranch x = branches.get(i);
+                    b.append(i == 0 ? "" : ",").append("{\"branch\":").append(Json.str(x.id().toString()))
+                            .append(",\"prepareLsn\":").append(x.prepareLsn()).append(",\"epoch\":").append(x.epoch())
+                            .append(",\"ranges\":").append(x.ranges()).append(",\"bytes\":").append(x.bytes())
+                            .append('}');
+                }
+                out().println(b.append("]}"));
+                return ExitCodes.OK;
             }
             if (branches.isEmpty()) {
                 out().println("no branches in doubt");

@@ -88,6 +88,22 @@ class ChangingCommandsTest {
     }
 
     @Test
+    void inDoubtListJsonGivesEachBranchWithItsPrepareLsn() {
+        Fixtures.storeWithCommits(dir, 2);
+        Fixtures.Run empty = run("in-doubt", "list", "--json", dir.toString());
+        assertEquals(ExitCodes.OK, empty.exit(), empty.toString());
+        assertTrue(empty.out().trim().endsWith("\"branches\":[]}"), empty.toString());
+        Fixtures.addInDoubtBranch(dir, 55);
+        long prepareLsn = Fixtures.records(dir).stream().filter(x -> x.branchId() != null).reduce((a, b) -> b)
+                .orElseThrow().lsn();
+        Fixtures.Run r = run("in-doubt", "list", "--json", dir.toString());
+        assertEquals(ExitCodes.OK, r.exit(), r.toString());
+        assertTrue(r.out().contains("\"branches\":[{\"branch\":\"" + Fixtures.BRANCH + "\",\"prepareLsn\":"
+                + prepareLsn + ",\"epoch\":"), r.toString());
+        assertTrue(r.out().trim().endsWith("}]}"), r.toString());
+    }
+
+    @Test
     void inDoubtCommitAppliesTheBranchAndWarnsThatItIsHeuristic() {
         Fixtures.storeWithCommits(dir, 2);
         Fixtures.addInDoubtBranch(dir, 55);

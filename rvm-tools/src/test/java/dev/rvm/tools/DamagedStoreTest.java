@@ -36,6 +36,22 @@ class DamagedStoreTest {
     }
 
     @Test
+    void verifyJsonListsTheDamageWithKindFileOffsetAndLsnAndExitsFour() throws Exception {
+        Fixtures.storeWithCommits(dir, 5);
+        InspectedRecord bad = Fixtures.records(dir).get(2);
+        Fixtures.flipByte(dir, bad.fileOffset() + 40);
+        Fixtures.Run r = run("verify", "--json", dir.toString());
+        assertEquals(ExitCodes.DAMAGED, r.exit(), r.toString());
+        String j = r.out().trim();
+        assertTrue(j.startsWith("{\"store\":") && j.endsWith("]}"), j);
+        assertTrue(j.contains("\"ok\":false,\"recoverable\":false"), j);
+        assertTrue(j.contains("{\"kind\":\"LOG_DAMAGED\",\"recoverable\":false,\"file\":"
+                + Json.str(dir.resolve("rvm.log").toString()) + ",\"fileOffset\":" + bad.fileOffset() + ",\"lsn\":"
+                + bad.lsn() + ",\"message\":"), j);
+        assertEquals(1, r.out().lines().count(), "one document on one line: " + r);
+    }
+
+    @Test
     void aFlippedByteInAMiddleRecordMakesStatusExitFourAndDumpShowTheBadCrc() throws Exception {
         Fixtures.storeWithCommits(dir, 5);
         InspectedRecord bad = Fixtures.records(dir).get(2);

@@ -108,6 +108,16 @@ class InspectCommandsTest {
     }
 
     @Test
+    void verifyJsonOfASoundStoreSaysOkWithNoProblemsAndExitsZero() {
+        Fixtures.storeWithCommits(dir, 5);
+        Fixtures.Run r = run("verify", "--json", dir.toString());
+        assertEquals(ExitCodes.OK, r.exit(), r.toString());
+        assertTrue(r.out().contains("\"ok\":true,\"recoverable\":true,\"segmentsChecked\":1,\"recordsChecked\":5,"),
+                r.toString());
+        assertTrue(r.out().trim().endsWith("\"problems\":[]}"), r.toString());
+    }
+
+    @Test
     void verifyNeverModifiesTheLog() throws Exception {
         Fixtures.storeWithCommits(dir, 3);
         Fixtures.flipByte(dir, Fixtures.records(dir).get(2).fileOffset() + 40);
