@@ -313,6 +313,46 @@ class TwoPhaseTest {
         assertEquals(List.of(), rvm.inDoubt());
     }
 
+    /**
+     * A branch's reserve (room for truncation to copy its PREPARE forward, and for its outcome mark) must be free
+     * space when the PREPARE is appended, not merely counted after it. Before the fix, a PREPARE that took the last
+     * free bytes left no room for its own copy: truncation then waited for space that only it could free, and the
+     * second phase queued behind it (seen in WildFly under concurrent two-phase transfers on a 64 KiB log).
+     */
+    @Test
+    void aPrepareIntoANearlyFullLogLeavesRoomForTruncationToCopyItForward() {
+        RvmOptions.Builder b = RvmOptions.builder(dir).logSize(64 * 1024).truncationThreshold(1.0)
+                .logFullTimeout(Duration.ofSeconds(2)).lockTimeout(Duration.ofMillis(200));
+        rvm = RecoverableMemory.open(b.build());
+        rvm.createSegment("s", 4096);
+        r = rvm.map("s", 0, 4096);
+        // The length of a PREPARE like the one below, measured on a branch rolled back at once.
+        long before = rvm.statistics().bytesLogged();
+        prepareSetting(B, 8, 5);
+        long prepareLength = rvm.statistics().bytesLogged() - before;
+        rvm.rollbackPrepared(B);
+        long capacity = rvm.statistics().logCapacity();
+        // Fill with 64-byte FLUSH commits until the free space is at least one PREPARE but less than one PREPARE plus
+        // a commit, so less than a PREPARE and its reserve.
+        int i = 0;
+        while (capacity - rvm.statistics().logUsed() >= prepareLength + 64) {
+            putLong(rvm, r, 16 + (i++ % 100) * 8L, i, CommitMode.FLUSH);
+        }
+        long free = capacity - rvm.statistics().logUsed();
+        assertTrue(free >= prepareLength && free < 2 * prepareLength, "free " + free + ", prepare " + prepareLength);
+        prepareSetting(A, 0, 2);
+        rvm.truncate(); // copies A's PREPARE forward: there must be room for it
+        assertEquals(List.of(A), rvm.inDoubt());
+        assertTrue(rvm.statistics().logUsed() < capacity / 2, "used " + rvm.statistics().logUsed());
+        rvm.commitPrepared(A);
+        assertEquals(2, r.getLong(0));
+        rvm.close();
+        rvm = RecoverableMemory.open(b.build());
+        r = rvm.map("s", 0, 4096);
+        assertEquals(2, r.getLong(0));
+        assertEquals(List.of(), rvm.inDoubt());
+    }
+
     @Test
     void liveBranchSurvivesAutomaticTruncationsAndRollsBack() throws Exception {
         RvmOptions.Builder small = RvmOptions.builder(dir).logSize(64 * 1024).truncationThreshold(0.5)

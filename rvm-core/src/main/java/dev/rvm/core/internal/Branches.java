@@ -52,7 +52,7 @@ final class Branches {
         LogWriter w = engine.writer();
         long end;
         try {
-            end = w.append(rb);
+            end = w.appendReserving(rb, b.recordLength + MARK_RESERVE);
         } catch (RuntimeException e) {
             synchronized (this) {
                 inDoubt.remove(id);
@@ -64,7 +64,6 @@ final class Branches {
             byLsn.put(b.prepareLsn, b);
             notifyAll();
         }
-        w.reserve(b.recordLength + MARK_RESERVE);
         t.forEachRegion(engine::noteLogged);
         w.forceUpTo(end);
     }

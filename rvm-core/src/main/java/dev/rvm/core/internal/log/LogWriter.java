@@ -102,6 +102,26 @@ public final class LogWriter {
         }
     }
 
+    /**
+     * Appends a PREPARE and keeps back {@code reserve} bytes for its branch (room for truncation to copy the record
+     * forward and for its outcome mark) in the same step: the record and its reserve must fit in free space together.
+     * Reserving afterwards would let a PREPARE take the last free bytes with its reserve counted but not there, and
+     * truncation would then wait for space to copy it forward that only truncation can free. Released with
+     * {@link #reserve} (negative) once the branch's outcome is durable.
+     */
+    public long appendReserving(RecordBuilder rb, long reserve) {
+        lock.lock();
+        try {
+            passGate();
+            drainLazy();
+            long end = seal(rb, false, reserve);
+            reserved += reserve;
+            return end;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private long append(RecordBuilder rb, boolean useReserve) {
         lock.lock();
         try {
@@ -343,12 +363,18 @@ public final class LogWriter {
     }
 
     private long seal(RecordBuilder rb, boolean useReserve) {
+        return seal(rb, useReserve, 0);
+    }
+
+    /** Seals {@code rb} once {@code extra} bytes more than the record are free as well (see {@link #appendReserving}). */
+    private long seal(RecordBuilder rb, boolean useReserve, long extra) {
         int len = rb.sealedLength();
-        if (len > capacity - (useReserve ? 0 : reserved)) {
-            throw new RvmException(ErrorCode.RECORD_TOO_LARGE, "a record of " + len + " bytes does not fit in a log of "
-                    + capacity + " bytes (" + reserved + " reserved for in-doubt branches)");
+        if (len + extra > capacity - (useReserve ? 0 : reserved)) {
+            throw new RvmException(ErrorCode.RECORD_TOO_LARGE, "a record of " + len + " bytes"
+                    + (extra > 0 ? " with " + extra + " bytes kept back for its branch" : "")
+                    + " does not fit in a log of " + capacity + " bytes (" + reserved + " reserved for in-doubt branches)");
         }
-        awaitSpace(len, useReserve);
+        awaitSpace(len + extra, useReserve);
         long lsn = tail;
         rb.seal(lsn, storeIdLow, epoch, durable);
         if (stagingLength + len > staging.length) {
@@ -363,7 +389,7 @@ public final class LogWriter {
         return tail;
     }
 
-    private void awaitSpace(int len, boolean useReserve) {
+    private void awaitSpace(long len, boolean useReserve) {
         if (tail + len - head <= capacity - (useReserve ? 0 : reserved)) {
             return;
         }
@@ -382,13 +408,13 @@ public final class LogWriter {
         }
     }
 
-    private void awaitSpaceGated(int len, boolean useReserve) {
+    private void awaitSpaceGated(long len, boolean useReserve) {
         long deadline = System.nanoTime() + logFullTimeoutNanos;
         while (tail + len - head > capacity - (useReserve ? 0 : reserved)) {
             checkUsable();
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new RvmException(ErrorCode.LOG_FULL, "no log space for a record of " + len + " bytes after waiting "
+                throw new RvmException(ErrorCode.LOG_FULL, "no log space for " + len + " bytes after waiting "
                         + TimeUnit.NANOSECONDS.toMillis(logFullTimeoutNanos) + " ms (used " + (tail - head) + " of "
                         + capacity + ", " + reserved + " reserved for in-doubt branches)");
             }
