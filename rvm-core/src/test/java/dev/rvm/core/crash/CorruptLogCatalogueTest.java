@@ -207,7 +207,9 @@ class CorruptLogCatalogueTest {
 
     @Test
     void segmentWithDamagedHeaderIsSegmentCorrupt() throws IOException {
-        write(dir.resolve("segments").resolve("seg.seg"), 9, new byte[] {0x7F});
+        // A byte of the store id, inverted: writing a fixed value would leave it unchanged 1 time in 256 (ids are random).
+        Path seg = dir.resolve("segments").resolve("seg.seg");
+        write(seg, 9, new byte[] {(byte) ~Files.readAllBytes(seg)[9]});
         refusedWith(ErrorCode.SEGMENT_CORRUPT);
     }
 }

@@ -3,7 +3,6 @@ package dev.rvm.core.internal.log;
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,7 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * throws {@link ErrorCode#STORE_FAILED}, since what reached the disk is unknown until recovery.
  *
  * <p>Space: records occupy {@code [head, tail)}; an append that does not fit asks for a truncation and waits for
- * {@link #advanceHead}. Space for re-logging in-doubt prepares is kept back ({@link #reserve}). Thread-safe.
+ * {@link #advanceHead}. Space for copying in-doubt prepares forward and for their outcome marks is kept back
+ * ({@link LogSpace}). Thread-safe.
  */
 public final class LogWriter {
     private static final int WRITE_OUT_THRESHOLD = 1 << 20;
@@ -27,12 +27,12 @@ public final class LogWriter {
     private final long capacity;
     private final boolean coalescing;
     private final long lazyLimit;
-    private final long logFullTimeoutNanos;
-    private final Runnable spaceNeeded;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition durableAdvanced = lock.newCondition();
-    private final Condition spaceFreed = lock.newCondition();
+    private final LogSpace space;
+    /** {@link #checkUsable}, made once: appends pass it to {@link LogSpace} on every record. */
+    private final Runnable usableCheck = this::checkUsable;
     /** Records in the staging buffer, i.e. commits the next force will cover. */
     private int stagedRecords;
     private final Linger linger = new Linger();
@@ -41,17 +41,12 @@ public final class LogWriter {
     /** True while {@link #lazyRecord} holds an encoded group not yet sealed into the log. */
     private boolean lazyEncoded;
 
-    private volatile long head;
-    private volatile long tail;
     private volatile long durable;
-    private long reserved;
     private byte[] staging = new byte[64 * 1024];
     private byte[] spare = new byte[64 * 1024];
     private int stagingLength;
     private long stagingStart;
     private boolean writing;
-    /** Set while an appender waits for space, so later appenders queue behind it and log order is kept. */
-    private Thread spaceWaiter;
     private volatile IOException failure;
 
     private long forces;
@@ -70,14 +65,11 @@ public final class LogWriter {
         this.storeIdLow = storeIdLow;
         this.epoch = epoch;
         this.capacity = file.capacity();
-        this.head = head;
-        this.tail = tail;
+        this.space = new LogSpace(lock, capacity, head, tail, logFullTimeoutNanos, spaceNeeded);
         this.durable = tail;
         this.stagingStart = tail;
         this.coalescing = coalescing;
         this.lazyLimit = lazyLimit;
-        this.logFullTimeoutNanos = logFullTimeoutNanos;
-        this.spaceNeeded = spaceNeeded;
     }
 
     /**
@@ -114,9 +106,7 @@ public final class LogWriter {
         try {
             passGate();
             drainLazy();
-            long end = seal(rb, false, reserve);
-            reserved += reserve;
-            return end;
+            return seal(rb, false, reserve);
         } finally {
             lock.unlock();
         }
@@ -134,11 +124,7 @@ public final class LogWriter {
     }
 
     private void passGate() {
-        while (spaceWaiter != null && spaceWaiter != Thread.currentThread()) {
-            checkUsable();
-            spaceFreed.awaitUninterruptibly();
-        }
-        checkUsable();
+        space.passGate(usableCheck);
     }
 
     /**
@@ -156,10 +142,10 @@ public final class LogWriter {
             }
             // The group is written as one record, so it must fit in the log: refuse a transaction that cannot,
             // and write the group out first if adding this one could make it stop fitting.
-            long room = capacity - reserved;
+            long room = space.room();
             if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, payloadBound + 20)) > room) {
                 throw new RvmException(ErrorCode.RECORD_TOO_LARGE, "a lazy commit of up to " + payloadBound
-                        + " bytes does not fit in a log of " + capacity + " bytes (" + reserved
+                        + " bytes does not fit in a log of " + capacity + " bytes (" + space.reserved()
                         + " reserved for in-doubt branches)");
             }
             if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, lazy.payloadBound() + payloadBound + 20)) > room) {
@@ -196,7 +182,7 @@ public final class LogWriter {
         try {
             passGate();
             drainLazy();
-            end = tail;
+            end = space.tail();
         } finally {
             lock.unlock();
         }
@@ -227,7 +213,7 @@ public final class LogWriter {
         lock.lock();
         try {
             checkUsable();
-            end = tail;
+            end = space.tail();
         } finally {
             lock.unlock();
         }
@@ -297,7 +283,7 @@ public final class LogWriter {
         byte[] buf = staging;
         int n = stagingLength;
         long start = stagingStart;
-        long end = tail;
+        long end = space.tail();
         staging = spare;
         spare = null;
         stagingLength = 0;
@@ -324,7 +310,7 @@ public final class LogWriter {
         if (failed != null) {
             failure = failed;
             durableAdvanced.signalAll();
-            spaceFreed.signalAll();
+            space.wakeAll();
             throw failed();
         }
         if (force) {
@@ -369,13 +355,8 @@ public final class LogWriter {
     /** Seals {@code rb} once {@code extra} bytes more than the record are free as well (see {@link #appendReserving}). */
     private long seal(RecordBuilder rb, boolean useReserve, long extra) {
         int len = rb.sealedLength();
-        if (len + extra > capacity - (useReserve ? 0 : reserved)) {
-            throw new RvmException(ErrorCode.RECORD_TOO_LARGE, "a record of " + len + " bytes"
-                    + (extra > 0 ? " with " + extra + " bytes kept back for its branch" : "")
-                    + " does not fit in a log of " + capacity + " bytes (" + reserved + " reserved for in-doubt branches)");
-        }
-        awaitSpace(len + extra, useReserve);
-        long lsn = tail;
+        space.awaitRoom(len, extra, useReserve, usableCheck);
+        long lsn = space.tail();
         rb.seal(lsn, storeIdLow, epoch, durable);
         if (stagingLength + len > staging.length) {
             staging = java.util.Arrays.copyOf(staging, Math.max(staging.length * 2, stagingLength + len));
@@ -383,54 +364,10 @@ public final class LogWriter {
         System.arraycopy(rb.buffer(), 0, staging, stagingLength, len);
         stagingLength += len;
         stagedRecords++;
-        tail = lsn + len;
+        space.appended(len, extra);
         records++;
         bytesLogged += len;
-        return tail;
-    }
-
-    private void awaitSpace(long len, boolean useReserve) {
-        if (tail + len - head <= capacity - (useReserve ? 0 : reserved)) {
-            return;
-        }
-        Thread me = Thread.currentThread();
-        boolean gateOwner = spaceWaiter == null;
-        if (gateOwner) {
-            spaceWaiter = me;
-        }
-        try {
-            awaitSpaceGated(len, useReserve);
-        } finally {
-            if (gateOwner) {
-                spaceWaiter = null;
-                spaceFreed.signalAll();
-            }
-        }
-    }
-
-    private void awaitSpaceGated(long len, boolean useReserve) {
-        long deadline = System.nanoTime() + logFullTimeoutNanos;
-        while (tail + len - head > capacity - (useReserve ? 0 : reserved)) {
-            checkUsable();
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new RvmException(ErrorCode.LOG_FULL, "no log space for " + len + " bytes after waiting "
-                        + TimeUnit.NANOSECONDS.toMillis(logFullTimeoutNanos) + " ms (used " + (tail - head) + " of "
-                        + capacity + ", " + reserved + " reserved for in-doubt branches)");
-            }
-            lock.unlock();
-            try {
-                spaceNeeded.run();
-            } finally {
-                lock.lock();
-            }
-            try {
-                spaceFreed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RvmException(ErrorCode.LOG_FULL, "interrupted while waiting for log space", e);
-            }
-        }
+        return lsn + len;
     }
 
     /** Test hook: makes a group wait up to {@code nanos} for its stragglers, whatever the last force took. */
@@ -452,10 +389,7 @@ public final class LogWriter {
     public void advanceHead(long newHead) {
         lock.lock();
         try {
-            if (newHead > head) {
-                head = newHead;
-            }
-            spaceFreed.signalAll();
+            space.advanceHead(newHead);
         } finally {
             lock.unlock();
         }
@@ -465,10 +399,7 @@ public final class LogWriter {
     public void reserve(long bytes) {
         lock.lock();
         try {
-            reserved += bytes;
-            if (bytes < 0) {
-                spaceFreed.signalAll();
-            }
+            space.reserve(bytes);
         } finally {
             lock.unlock();
         }
@@ -482,7 +413,7 @@ public final class LogWriter {
                 failure = cause;
             }
             durableAdvanced.signalAll();
-            spaceFreed.signalAll();
+            space.wakeAll();
         } finally {
             lock.unlock();
         }
@@ -508,7 +439,8 @@ public final class LogWriter {
     public Snapshot snapshot() {
         lock.lock();
         try {
-            return new Snapshot(head, tail, durable, reserved, forces, records, bytesLogged, bytesSavedInter);
+            return new Snapshot(space.head(), space.tail(), durable, space.reserved(), forces, records, bytesLogged,
+                    bytesSavedInter);
         } finally {
             lock.unlock();
         }
@@ -521,7 +453,7 @@ public final class LogWriter {
 
     /** Bytes of the log in use now, read without locking (for threshold checks). */
     public long used() {
-        return tail - head;
+        return space.used();
     }
 
     /** Bytes of the record area. */
@@ -531,7 +463,7 @@ public final class LogWriter {
 
     /** LSN of the next record (a volatile read; may be stale by the time it is used). */
     public long tail() {
-        return tail;
+        return space.tail();
     }
 
     /** The session epoch stamped on records. */
