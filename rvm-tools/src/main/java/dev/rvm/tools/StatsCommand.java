@@ -26,12 +26,25 @@ final class StatsCommand extends StoreCommand {
             + " (refused while a process holds the store).")
     boolean open;
 
+    @Option(names = "--json", description = "Machine-readable output: one document.")
+    boolean json;
+
     @Override
     public Integer call() throws ReflectiveOperationException {
         if (open) {
             Statistics s;
             try (RecoverableMemory rvm = openForChange("open the store for statistics")) {
                 s = rvm.statistics();
+            }
+            if (json) {
+                StringBuilder b = new StringBuilder("{\"store\":").append(Json.str(store.toString()))
+                        .append(",\"statistics\":{");
+                for (RecordComponent c : Statistics.class.getRecordComponents()) {
+                    b.append(Json.str(c.getName())).append(':').append(c.getAccessor().invoke(s)).append(',');
+                }
+                out().println(b.append("\"logUse\":").append(String.format(Locale.ROOT, "%.4f", s.logUse()))
+                        .append("}}"));
+                return ExitCodes.OK;
             }
             for (RecordComponent c : Statistics.class.getRecordComponents()) {
                 out().printf(Locale.ROOT, "%-22s %s%n", c.getName(), c.getAccessor().invoke(s));
@@ -67,6 +80,18 @@ final class StatsCommand extends StoreCommand {
                     s[1] += g.length();
                 }
             }
+            if (json) {
+                StringBuilder b = new StringBuilder("{\"log\":").append(Json.str(in.logFile().toString()));
+                b.append(",\"records\":").append(st.recordCount()).append(",\"used\":").append(st.used())
+                        .append(",\"capacity\":").append(st.capacity()).append(",\"types\":");
+                appendCounts(b, byType, "type", "records", "bytes");
+                b.append(",\"transactions\":").append(transactions).append(",\"groupRecords\":").append(groups);
+                b.append(",\"preparesCopiedForward\":").append(relogged).append(",\"invalidAtEnd\":").append(invalid);
+                b.append(",\"inDoubt\":").append(st.inDoubt()).append(",\"segments\":");
+                appendCounts(b, bySegment, "segment", "ranges", "newBytes");
+                out().println(b.append('}'));
+                return ExitCodes.OK;
+            }
             PrintWriter o = out();
             o.printf(Locale.ROOT, "log %s: %d record(s), %d of %d bytes in use (%.2f%%)%n", in.logFile(),
                     st.recordCount(), st.used(), st.capacity(), st.use() * 100);
@@ -79,5 +104,19 @@ final class StatsCommand extends StoreCommand {
             bySegment.forEach((k, v) -> o.printf(Locale.ROOT, "%-20s %10d %14d%n", k, v[0], v[1]));
             return ExitCodes.OK;
         }
+    }
+
+    /** {@code counts} as a JSON array of objects {@code {name: key, first: v[0], second: v[1]}}. */
+    private static void appendCounts(StringBuilder b, Map<String, long[]> counts, String name, String first,
+            String second) {
+        b.append('[');
+        String sep = "";
+        for (Map.Entry<String, long[]> e : counts.entrySet()) {
+            b.append(sep).append('{').append(Json.str(name)).append(':').append(Json.str(e.getKey())).append(',')
+                    .append(Json.str(first)).append(':').append(e.getValue()[0]).append(',').append(Json.str(second))
+                    .append(':').append(e.getValue()[1]).append('}');
+            sep = ",";
+        }
+        b.append(']');
     }
 }

@@ -160,6 +160,34 @@ class InspectCommandsTest {
     }
 
     @Test
+    void statsJsonGivesTheSameCountsAsOneDocument() {
+        Fixtures.storeWithCommits(dir, 5, 5L);
+        Fixtures.Run r = run("stats", "--json", dir.toString());
+        assertEquals(ExitCodes.OK, r.exit(), r.toString());
+        String j = r.out().trim();
+        assertTrue(j.startsWith("{\"log\":") && j.endsWith("}"), j);
+        assertTrue(j.contains("{\"type\":\"COMMIT\",\"records\":5,\"bytes\":"), j);
+        assertTrue(j.contains("{\"type\":\"PREPARE\",\"records\":1,\"bytes\":"), j);
+        assertTrue(j.contains("\"transactions\":5,"), j);
+        assertTrue(j.contains("\"segments\":[{\"segment\":\"accounts\",\"ranges\":6,\"newBytes\":48}]"), j);
+        assertTrue(j.contains("\"inDoubt\":1,"), j);
+        assertEquals(1, r.out().lines().count(), r.toString());
+    }
+
+    @Test
+    void statsOpenJsonGivesEveryEngineStatistic() {
+        Fixtures.storeWithCommits(dir, 5);
+        Fixtures.Run r = run("stats", "--open", "--json", dir.toString());
+        assertEquals(ExitCodes.OK, r.exit(), r.toString());
+        String j = r.out().trim();
+        assertTrue(j.contains("\"statistics\":{\"commitsFlush\":"), j);
+        assertTrue(j.contains("\"lastRecoveryRecords\":5,"), j);
+        assertTrue(j.endsWith(",\"logUse\":" + j.substring(j.lastIndexOf(':') + 1)) && j.endsWith("}}"), j);
+        assertEquals(dev.rvm.core.Statistics.class.getRecordComponents().length + 1,
+                j.substring(j.indexOf("\"statistics\":{")).chars().filter(c -> c == ':').count() - 1, j);
+    }
+
+    @Test
     void acceptsTheLogFileInsteadOfTheDirectory() {
         Fixtures.storeWithCommits(dir, 1);
         Fixtures.Run r = run("status", dir.resolve("rvm.log").toString());
