@@ -38,8 +38,12 @@ class TwoPhaseTest {
     }
 
     private void reopen() {
+        reopen(options());
+    }
+
+    private void reopen(RvmOptions.Builder b) {
         rvm.close();
-        open(options());
+        open(b);
     }
 
     @AfterEach
@@ -294,9 +298,7 @@ class TwoPhaseTest {
             }
             rvm.truncate();
             assertEquals(List.of(A), rvm.inDoubt(), "round " + round);
-            rvm.close();
-            rvm = RecoverableMemory.open(small.build());
-            r = rvm.map("s", 0, 4096);
+            reopen(small);
             assertEquals(List.of(A), rvm.inDoubt(), "after reopen, round " + round);
             assertEquals(1, r.getLong(0));
             RvmException e = setRangeElsewhere(r, 0, 8);
@@ -306,9 +308,7 @@ class TwoPhaseTest {
         assertEquals(2 * 10_000 + 1999, r.getLong(8 + 1999 % 100 * 8L));
         rvm.commitPrepared(A);
         assertEquals(2, r.getLong(0));
-        rvm.close();
-        rvm = RecoverableMemory.open(small.build());
-        r = rvm.map("s", 0, 4096);
+        reopen(small);
         assertEquals(2, r.getLong(0));
         assertEquals(List.of(), rvm.inDoubt());
     }
@@ -346,9 +346,7 @@ class TwoPhaseTest {
         assertTrue(rvm.statistics().logUsed() < capacity / 2, "used " + rvm.statistics().logUsed());
         rvm.commitPrepared(A);
         assertEquals(2, r.getLong(0));
-        rvm.close();
-        rvm = RecoverableMemory.open(b.build());
-        r = rvm.map("s", 0, 4096);
+        reopen(b);
         assertEquals(2, r.getLong(0));
         assertEquals(List.of(), rvm.inDoubt());
     }
@@ -371,9 +369,7 @@ class TwoPhaseTest {
         assertEquals(List.of(A), rvm.inDoubt());
         rvm.rollbackPrepared(A);
         assertEquals(1, r.getLong(0));
-        rvm.close();
-        rvm = RecoverableMemory.open(small.build());
-        r = rvm.map("s", 0, 4096);
+        reopen(small);
         assertEquals(1, r.getLong(0));
         assertEquals(List.of(), rvm.inDoubt());
     }

@@ -1,7 +1,6 @@
 package dev.rvm.core.concurrent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rvm.core.CommitMode;
@@ -44,24 +43,16 @@ class TransferWorkloadTest {
     void sumIsConstantAtQuiescentPointsAndAfterReopenAndNoThreadIsStuck() throws Exception {
         // A small log so that truncation runs while the threads commit.
         RvmOptions o = RvmOptions.builder(dir).logSize(256 * 1024).lockTimeout(Duration.ofSeconds(2)).build();
-        long[] finalBalances = new long[ACCOUNTS];
+        long[] finalBalances;
         LongAdder retries = new LongAdder();
         AtomicInteger quiescentChecks = new AtomicInteger();
         try (RecoverableMemory rvm = RecoverableMemory.open(o)) {
-            rvm.createSegment("accounts", ACCOUNTS * 8L);
-            Region r = rvm.map("accounts", 0, ACCOUNTS * 8L);
-            try (Transaction t = rvm.begin(RestoreMode.RESTORE)) {
-                t.setRange(r, 0, ACCOUNTS * 8L);
-                for (int a = 0; a < ACCOUNTS; a++) {
-                    r.putLong(a * 8L, INITIAL);
-                }
-                t.commit(CommitMode.FLUSH);
-            }
+            Region r = Accounts.create(rvm, ACCOUNTS, INITIAL);
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
             // All workers are between transactions when the barrier trips: a quiescent point.
             CyclicBarrier quiescent = new CyclicBarrier(THREADS, () -> {
                 quiescentChecks.incrementAndGet();
-                long sum = sum(r);
+                long sum = Accounts.sum(r, ACCOUNTS);
                 if (sum != ACCOUNTS * INITIAL) {
                     failures.add("sum " + sum + " at quiescent point " + quiescentChecks.get());
                 }
@@ -80,11 +71,7 @@ class TransferWorkloadTest {
                 threads.add(th);
                 th.start();
             }
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            for (Thread th : threads) {
-                th.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-                assertFalse(th.isAlive(), th.getName() + " is stuck: " + List.of(th.getStackTrace()));
-            }
+            Accounts.joinAll(threads, Duration.ofMinutes(2));
             assertTrue(failures.isEmpty(), "failures: " + failures);
             assertEquals(ROUNDS, quiescentChecks.get());
             Statistics s = rvm.statistics();
@@ -93,27 +80,18 @@ class TransferWorkloadTest {
             assertEquals(s.deadlocks() + s.lockTimeouts(), retries.sum(),
                     "every DEADLOCK and LOCK_TIMEOUT must have been retried by the workload");
             assertTrue(s.lockWaits() > 0, "the workload never contended; it tests nothing");
-            assertEquals(ACCOUNTS * INITIAL, sum(r));
-            for (int a = 0; a < ACCOUNTS; a++) {
-                finalBalances[a] = r.getLong(a * 8L);
-            }
+            assertEquals(ACCOUNTS * INITIAL, Accounts.sum(r, ACCOUNTS));
+            finalBalances = Accounts.balances(r, ACCOUNTS);
         }
         try (RecoverableMemory rvm = RecoverableMemory.open(o)) {
-            Region r = rvm.map("accounts", 0, ACCOUNTS * 8L);
-            assertEquals(ACCOUNTS * INITIAL, sum(r));
+            Region r = Accounts.map(rvm, ACCOUNTS);
+            assertEquals(ACCOUNTS * INITIAL, Accounts.sum(r, ACCOUNTS));
             for (int a = 0; a < ACCOUNTS; a++) {
                 assertEquals(finalBalances[a], r.getLong(a * 8L), "account " + a);
             }
         }
     }
 
-    private static long sum(Region r) {
-        long sum = 0;
-        for (int a = 0; a < ACCOUNTS; a++) {
-            sum += r.getLong(a * 8L);
-        }
-        return sum;
-    }
 
     private static void work(RecoverableMemory rvm, Region r, Random rnd, LongAdder retries, CyclicBarrier quiescent)
             throws Exception {

@@ -1,7 +1,6 @@
 package dev.rvm.core.concurrent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rvm.core.BranchId;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,17 +45,9 @@ class TwoPhaseWorkloadTest {
         // between truncations.
         RvmOptions o = RvmOptions.builder(dir).logSize(64 * 1024).truncationThreshold(1.0)
                 .logFullTimeout(Duration.ofSeconds(5)).lockTimeout(Duration.ofSeconds(2)).build();
-        long[] finalBalances = new long[ACCOUNTS];
+        long[] finalBalances;
         try (RecoverableMemory rvm = RecoverableMemory.open(o)) {
-            rvm.createSegment("accounts", ACCOUNTS * 8L);
-            Region r = rvm.map("accounts", 0, ACCOUNTS * 8L);
-            try (Transaction t = rvm.begin(RestoreMode.RESTORE)) {
-                t.setRange(r, 0, ACCOUNTS * 8L);
-                for (int a = 0; a < ACCOUNTS; a++) {
-                    r.putLong(a * 8L, INITIAL);
-                }
-                t.commit(CommitMode.FLUSH);
-            }
+            Region r = Accounts.create(rvm, ACCOUNTS, INITIAL);
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
             AtomicLong branchSeq = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
@@ -79,11 +69,7 @@ class TwoPhaseWorkloadTest {
                 threads.add(th);
                 th.start();
             }
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            for (Thread th : threads) {
-                th.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-                assertFalse(th.isAlive(), th.getName() + " is stuck: " + List.of(th.getStackTrace()));
-            }
+            Accounts.joinAll(threads, Duration.ofMinutes(2));
             assertTrue(failures.isEmpty(), "failures: " + failures);
             Statistics s = rvm.statistics();
             System.out.printf("two-phase transfers: %d committed and %d rolled back branches, %d truncations, %d lock "
@@ -92,13 +78,11 @@ class TwoPhaseWorkloadTest {
                     + " truncations");
             assertTrue(s.commitsPrepared() > 0 && s.rollbacksPrepared() > 0, s.toString());
             assertEquals(List.of(), rvm.inDoubt());
-            assertEquals(ACCOUNTS * INITIAL, sum(r));
-            for (int a = 0; a < ACCOUNTS; a++) {
-                finalBalances[a] = r.getLong(a * 8L);
-            }
+            assertEquals(ACCOUNTS * INITIAL, Accounts.sum(r, ACCOUNTS));
+            finalBalances = Accounts.balances(r, ACCOUNTS);
         }
         try (RecoverableMemory rvm = RecoverableMemory.open(o)) {
-            Region r = rvm.map("accounts", 0, ACCOUNTS * 8L);
+            Region r = Accounts.map(rvm, ACCOUNTS);
             for (int a = 0; a < ACCOUNTS; a++) {
                 assertEquals(finalBalances[a], r.getLong(a * 8L), "account " + a);
             }
@@ -140,13 +124,5 @@ class TwoPhaseWorkloadTest {
             }
         }
         return true;
-    }
-
-    private static long sum(Region r) {
-        long sum = 0;
-        for (int a = 0; a < ACCOUNTS; a++) {
-            sum += r.getLong(a * 8L);
-        }
-        return sum;
     }
 }

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * The noise-proof form of the two {@code FLUSH} targets: raw append+force, {@code FLUSH} commits on 1 thread and
  * on 4 threads, and raw appends grouped by 4 threads ({@link GroupedFloor}) take turns in short slices on the same
- * directory, so a drift in the disk's speed (common on shared and virtual machines) weighs on all four alike. Not thread-safe; one measurement at a time.
+ * directory, so a drift in the disk's speed (common on shared and virtual machines) weighs on all four alike. Not
+ * thread-safe; one measurement at a time.
  */
 final class InterleavedFlush {
     private static final int ROUNDS = 8;

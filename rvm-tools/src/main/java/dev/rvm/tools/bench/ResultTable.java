@@ -121,9 +121,9 @@ final class ResultTable {
             target(out, "FLUSH 4 threads >= 2.5 x 1 thread (interleaved, UNIFORM)", String.format(Locale.ROOT,
                     "%.2f x (%,.0f vs %,.0f tx/s)", x4, il.fourThreadRate(), il.oneThreadRate()),
                     x4 >= GROUP_COMMIT_GAIN);
-            out.printf(Locale.ROOT, "  %-60s %-34s %s%n", "  raw appends grouped by 4 threads, vs raw floor (no engine)",
-                    String.format(Locale.ROOT, "%.2f x (%,.0f vs %,.0f/s)", il.groupedRate() / il.floorRate(),
-                            il.groupedRate(), il.floorRate()), "(what the disk allows)");
+            row(out, "  raw appends grouped by 4 threads, vs raw floor (no engine)", String.format(Locale.ROOT,
+                    "%.2f x (%,.0f vs %,.0f/s)", il.groupedRate() / il.floorRate(), il.groupedRate(), il.floorRate()),
+                    "(what the disk allows)");
         }
         for (AccessPattern p : AccessPattern.values()) {
             BenchResults.Case f1 = r.find(p, CommitStyle.FLUSH, 1);
@@ -186,7 +186,7 @@ final class ResultTable {
             }
         }
         for (BenchResults.Case c : r.shmCases()) {
-            out.printf(Locale.ROOT, "  %-60s %-34s %s%n", "CPU per " + c.style() + " commit, RAM-backed, " + c.threads()
+            row(out, "CPU per " + c.style() + " commit, RAM-backed, " + c.threads()
                     + " thr",
                     us(c.cpuPerTx()) + " us process / " + us(c.workerCpuPerTx()) + " us worker", "(report)");
         }
@@ -217,6 +217,11 @@ final class ResultTable {
     }
 
     private static void target(PrintStream out, String what, String measured, boolean met) {
-        out.printf(Locale.ROOT, "  %-60s %-34s %s%n", what, measured, met ? "MET" : "NOT MET");
+        row(out, what, measured, met ? "MET" : "NOT MET");
+    }
+
+    /** One line of the targets list: what, the figure, the verdict. */
+    private static void row(PrintStream out, String what, String measured, String verdict) {
+        out.printf(Locale.ROOT, "  %-60s %-34s %s%n", what, measured, verdict);
     }
 }

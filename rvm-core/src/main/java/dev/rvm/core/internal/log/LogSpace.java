@@ -80,11 +80,9 @@ final class LogSpace {
      *         truncation made room within the timeout
      */
     void awaitRoom(int len, long extra, boolean useReserve, Runnable check) {
-        long limit = capacity - (useReserve ? 0 : reserved);
-        if (len + extra > limit) {
-            throw new RvmException(ErrorCode.RECORD_TOO_LARGE, "a record of " + len + " bytes"
-                    + (extra > 0 ? " with " + extra + " bytes kept back for its branch" : "")
-                    + " does not fit in a log of " + capacity + " bytes (" + reserved + " reserved for in-doubt branches)");
+        if (len + extra > capacity - (useReserve ? 0 : reserved)) {
+            throw tooLarge("a record of " + len + " bytes"
+                    + (extra > 0 ? " with " + extra + " bytes kept back for its branch" : ""));
         }
         if (fits(len + extra, useReserve)) {
             return;
@@ -101,6 +99,12 @@ final class LogSpace {
                 freed.signalAll();
             }
         }
+    }
+
+    /** {@link ErrorCode#RECORD_TOO_LARGE} for {@code what}, which can never fit in this log. */
+    RvmException tooLarge(String what) {
+        return new RvmException(ErrorCode.RECORD_TOO_LARGE, what + " does not fit in a log of " + capacity + " bytes ("
+                + reserved + " reserved for in-doubt branches)");
     }
 
     /** The record {@link #awaitRoom} made room for is in the log; its branch's {@code extra} bytes are kept back. */

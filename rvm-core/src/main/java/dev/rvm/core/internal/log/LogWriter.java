@@ -77,7 +77,7 @@ public final class LogWriter {
      * {@link #forceUpTo} with that LSN returns.
      */
     public long append(RecordBuilder rb) {
-        return append(rb, false);
+        return appendReserving(rb, 0);
     }
 
     /**
@@ -112,17 +112,6 @@ public final class LogWriter {
         }
     }
 
-    private long append(RecordBuilder rb, boolean useReserve) {
-        lock.lock();
-        try {
-            passGate();
-            drainLazy();
-            return seal(rb, useReserve);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void passGate() {
         space.passGate(usableCheck);
     }
@@ -144,9 +133,7 @@ public final class LogWriter {
             // and write the group out first if adding this one could make it stop fitting.
             long room = space.room();
             if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, payloadBound + 20)) > room) {
-                throw new RvmException(ErrorCode.RECORD_TOO_LARGE, "a lazy commit of up to " + payloadBound
-                        + " bytes does not fit in a log of " + capacity + " bytes (" + space.reserved()
-                        + " reserved for in-doubt branches)");
+                throw space.tooLarge("a lazy commit of up to " + payloadBound + " bytes");
             }
             if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, lazy.payloadBound() + payloadBound + 20)) > room) {
                 drainLazy();
