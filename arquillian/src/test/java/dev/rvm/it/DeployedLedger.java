@@ -9,7 +9,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Base of the tests on the suite server (port offset 10000): deploys the RAR, then the example EAR beside it, then
+ * Base of the tests on the suite server (port offset {@code rvm.it.portOffset}, 10000 by default): deploys the RAR, then the example EAR beside it, then
  * the probe, before the test class and undeploys them after. The ledger's data (RVM store, H2 file) stays in the
  * server's data directory from one class to the next, so tests compare before and after, and check the invariants
  * that hold at any time.
@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 abstract class DeployedLedger {
-    static final int HTTP_PORT = 18080;
-    static final int MANAGEMENT_PORT = 19990;
+    static final int HTTP_PORT = 8080 + Ports.SUITE_OFFSET;
+    static final int MANAGEMENT_PORT = 9990 + Ports.SUITE_OFFSET;
 
     final LedgerClient client = new LedgerClient(HTTP_PORT);
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * On the second server (manual mode, port offset 20000), which the test stops, kills and restarts: the ledger
+ * On the second server (manual mode, port offset {@code rvm.it.crashPortOffset}, 20000 by default), which the test stops, kills and restarts: the ledger
  * survives a clean restart; and after the JVM halts between prepare and commit of a transfer (RVM and the database
  * prepared, the transaction manager's log saying commit), WildFly's recovery commits both branches after the
  * restart and nothing is left in doubt. Deployments made through Arquillian are kept in standalone.xml, so they
@@ -36,7 +36,7 @@ class RestartAndCrashIT {
     private static final String SERVER = "crash";
     private static final long RECOVERY_WAIT_MILLIS = 120_000;
 
-    private final LedgerClient client = new LedgerClient(28080);
+    private final LedgerClient client = new LedgerClient(8080 + Ports.CRASH_OFFSET);
 
     @ArquillianResource
     private ContainerController controller;
@@ -121,7 +121,7 @@ class RestartAndCrashIT {
         long start = System.currentTimeMillis();
         while (System.currentTimeMillis() - start < 60_000) {
             try {
-                new Socket("127.0.0.1", 29990).close();
+                new Socket("127.0.0.1", 9990 + Ports.CRASH_OFFSET).close();
                 Thread.sleep(200);
             } catch (IOException refused) {
                 Thread.sleep(1000);

@@ -1,0 +1,16 @@
+package dev.rvm.it;
+
+/**
+ * The two servers' port offsets, as the build passes them ({@code rvm.it.portOffset} and
+ * {@code rvm.it.crashPortOffset}, the same values arquillian.xml is filtered with), so that two builds can run side
+ * by side. Constants only.
+ */
+final class Ports {
+    /** Offset of the suite server, which Arquillian starts once for the run. */
+    static final int SUITE_OFFSET = Integer.getInteger("rvm.it.portOffset", 10000);
+    /** Offset of the server that the tests stop, kill and restart. */
+    static final int CRASH_OFFSET = Integer.getInteger("rvm.it.crashPortOffset", 20000);
+
+    private Ports() {
+    }
+}
