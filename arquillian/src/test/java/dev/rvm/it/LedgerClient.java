@@ -83,11 +83,16 @@ final class LedgerClient {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GETs from the probe deployment; returns the body of a 200 answer. */
+    String probeGet(String action) throws IOException, InterruptedException {
+        HttpResponse<String> r = get("rvm-probe/probe/" + action);
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
     /** Prepared transactions the audit database holds without an outcome. */
     long databaseInDoubt() throws IOException, InterruptedException {
-        HttpResponse<String> r = get("rvm-probe/probe/db-in-doubt");
-        assertEquals(200, r.statusCode(), r.body());
-        return Long.parseLong(r.body().trim());
+        return Long.parseLong(probeGet("db-in-doubt").trim());
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

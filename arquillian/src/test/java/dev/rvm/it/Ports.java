@@ -1,8 +1,8 @@
 package dev.rvm.it;
 
 /**
- * The two servers' port offsets, as the build passes them ({@code rvm.it.portOffset} and
- * {@code rvm.it.crashPortOffset}, the same values arquillian.xml is filtered with), so that two builds can run side
+ * The three servers' port offsets, as the build passes them ({@code rvm.it.portOffset} and
+ * {@code rvm.it.crashPortOffset}, {@code rvm.it.chaosPortOffset}, the same values arquillian.xml is filtered with), so that two builds can run side
  * by side. Constants only.
  */
 final class Ports {
@@ -10,6 +10,8 @@ final class Ports {
     static final int SUITE_OFFSET = Integer.getInteger("rvm.it.portOffset", 10000);
     /** Offset of the server that the tests stop, kill and restart. */
     static final int CRASH_OFFSET = Integer.getInteger("rvm.it.crashPortOffset", 20000);
+    /** Offset of the server that the chaos test kills at random moments, with default recovery settings. */
+    static final int CHAOS_OFFSET = Integer.getInteger("rvm.it.chaosPortOffset", 25000);
 
     private Ports() {
     }

@@ -26,7 +26,8 @@ import javax.sql.DataSource;
  * back, so balances end as they were but RVM commits a real update. {@code POST /probe/halt-in-commit}: a ledger
  * transfer of 7 from alice to bob in a transaction that also holds a {@link HaltingXAResource}, enlisted first; the
  * JVM halts after all resources prepared and before any committed. {@code GET /probe/db-in-doubt}: how many
- * prepared transactions the audit database holds without an outcome. Thread-safe (no state).
+ * prepared transactions the audit database holds without an outcome. {@code GET /probe/audit-memos}: the memo of
+ * every audit row, one per line. Thread-safe (no state).
  */
 @WebServlet("/probe/*")
 public class ProbeServlet extends HttpServlet {
@@ -49,15 +50,22 @@ public class ProbeServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (!"/db-in-doubt".equals(req.getPathInfo())) {
+        String sql = switch (String.valueOf(req.getPathInfo())) {
+            case "/db-in-doubt" -> "SELECT COUNT(*) FROM INFORMATION_SCHEMA.IN_DOUBT";
+            case "/audit-memos" -> "SELECT memo FROM ledger_audit";
+            default -> null;
+        };
+        if (sql == null) {
             resp.sendError(404);
             return;
         }
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.IN_DOUBT")) {
-            rs.next();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             resp.setContentType("text/plain");
-            resp.getWriter().print(rs.getLong(1));
+            StringBuilder out = new StringBuilder();
+            while (rs.next()) {
+                out.append(rs.getString(1)).append('\n');
+            }
+            resp.getWriter().print(out.toString().trim());
         } catch (SQLException e) {
             throw new IOException(e);
         }

@@ -1,0 +1,259 @@
+package dev.rvm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.jboss.arquillian.container.test.api.ContainerController;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Kill -9 under load, again and again, on a third server (port offset {@code rvm.it.chaosPortOffset}, 25000 by
+ * default) that runs with WildFly's <em>default</em> recovery settings (periodic recovery every 120 s, backoff
+ * 10 s, orphan safety interval 20 s). Each cycle: client threads post transfers through the EJB and the CDI path;
+ * after a random time the server's JVM gets SIGKILL; it is restarted. Then the application must be deployed, the RVM
+ * branches in doubt must be resolved within {@code rvm.it.chaos.inDoubtTargetMillis} (10 s) of the end of boot,
+ * and once the database's branches are resolved too: money is conserved, every balance is its opening balance plus
+ * the audit trail's net movement, and every transfer the server acknowledged as committed is in the audit trail.
+ *
+ * <p>Properties: {@code rvm.it.chaos.cycles} (10), {@code rvm.it.chaos.clients} (6), {@code rvm.it.chaos.seed}
+ * (random; printed, so a failing run can be repeated).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ChaosIT {
+    private static final String SERVER = "chaos";
+    private static final int CYCLES = Integer.getInteger("rvm.it.chaos.cycles", 10);
+    private static final int CLIENTS = Integer.getInteger("rvm.it.chaos.clients", 6);
+    private static final long TARGET_MILLIS = Long.getLong("rvm.it.chaos.inDoubtTargetMillis", 10_000);
+    /** How long the database's own branches may take: Narayana rolls back an orphan only after 20 s by default. */
+    private static final long DATABASE_WAIT_MILLIS = 150_000;
+    private static final long MIN_LOAD_MILLIS = 300;
+    private static final long MAX_LOAD_MILLIS = 6_000;
+
+    private static final LedgerClient CLIENT_FOR_PROBE = new LedgerClient(8080 + Ports.CHAOS_OFFSET);
+
+    private final LedgerClient client = CLIENT_FOR_PROBE;
+
+    @ArquillianResource
+    private ContainerController controller;
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @Deployment(name = "chaos-rar", order = 1, managed = false, testable = false)
+    @TargetsContainer(SERVER)
+    static ResourceAdapterArchive rar() {
+        return Deployments.rar();
+    }
+
+    @Deployment(name = "chaos-ear", order = 2, managed = false, testable = false)
+    @TargetsContainer(SERVER)
+    static EnterpriseArchive ear() {
+        return Deployments.ear();
+    }
+
+    @Deployment(name = "chaos-probe", order = 3, managed = false, testable = false)
+    @TargetsContainer(SERVER)
+    static WebArchive probe() {
+        return Deployments.probe();
+    }
+
+    @Test
+    void afterEveryKillTheLedgerDeploysResolvesItsBranchesPromptlyAndLosesNothingAcknowledged() throws Exception {
+        long seed = Long.getLong("rvm.it.chaos.seed", System.nanoTime());
+        Random rnd = new Random(seed);
+        System.out.println("chaos: seed " + seed + ", " + CYCLES + " cycles, " + CLIENTS + " clients, target "
+                + TARGET_MILLIS + " ms");
+        Set<String> acknowledged = new HashSet<>();
+        long worstRvm = 0;
+        long worstDatabase = 0;
+        int cyclesWithBranchesInDoubt = 0;
+        controller.start(SERVER);
+        try {
+            deployer.deploy("chaos-rar");
+            deployer.deploy("chaos-ear");
+            deployer.deploy("chaos-probe");
+            client.assertConsistent();
+            for (int cycle = 1; cycle <= CYCLES; cycle++) {
+                long loadMillis = MIN_LOAD_MILLIS + (long) (rnd.nextDouble() * (MAX_LOAD_MILLIS - MIN_LOAD_MILLIS));
+                List<String> acked = loadThenKill(cycle, loadMillis, rnd.nextLong());
+                acknowledged.addAll(acked);
+
+                controller.kill(SERVER); // the process is gone already; this resets Arquillian's view of it
+                controller.start(SERVER);
+                long bootEnd = System.nanoTime();
+                assertDeployed(cycle);
+                Recovery r = awaitNothingInDoubt(bootEnd);
+                if (r.firstRvm() > 0 || r.firstDatabase() > 0) {
+                    cyclesWithBranchesInDoubt++;
+                }
+                worstRvm = Math.max(worstRvm, r.rvmMillis());
+                worstDatabase = Math.max(worstDatabase, r.databaseMillis());
+                System.out.printf("chaos: cycle %d: killed after %d ms of load, %d transfers acknowledged; after boot"
+                                + " %d RVM and %d database branches in doubt, RVM at 0 after %d ms, database after %d ms%n",
+                        cycle, loadMillis, acked.size(), r.firstRvm(), r.firstDatabase(), r.rvmMillis(),
+                        r.databaseMillis());
+                assertTrue(r.rvmMillis() <= TARGET_MILLIS, "cycle " + cycle + ": RVM branches in doubt for "
+                        + r.rvmMillis() + " ms after boot, target " + TARGET_MILLIS + " ms; " + serverLogErrors());
+
+                client.assertConsistent();
+                Set<String> memos = auditMemos();
+                List<String> missing = acknowledged.stream().filter(m -> !memos.contains(m)).sorted()
+                        .collect(Collectors.toList());
+                assertEquals(List.of(), missing, "cycle " + cycle + ": transfers acknowledged as committed but"
+                        + " missing from the audit trail");
+            }
+            System.out.printf("chaos: %d cycles, %d acknowledged transfers checked, %d cycles with branches in doubt"
+                            + " after boot, worst time to 0 in doubt: RVM %d ms, database %d ms%n",
+                    CYCLES, acknowledged.size(), cyclesWithBranchesInDoubt, worstRvm, worstDatabase);
+        } finally {
+            controller.stop(SERVER);
+        }
+    }
+
+    /**
+     * Runs {@link #CLIENTS} threads of transfers, half through the session bean and half through the CDI bean, kills
+     * the server with SIGKILL after {@code loadMillis}, and returns the memos of the transfers answered 200
+     * (committed). Requests in flight when the server dies have no answer: their outcome is unknown and not checked.
+     */
+    private List<String> loadThenKill(int cycle, long loadMillis, long seed) throws Exception {
+        List<String> accounts = new ArrayList<>(client.balances().keySet());
+        ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < CLIENTS; t++) {
+            int thread = t;
+            Random rnd = new Random(seed + t);
+            Thread th = new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    int a = rnd.nextInt(accounts.size());
+                    int b = (a + 1 + rnd.nextInt(accounts.size() - 1)) % accounts.size();
+                    String memo = "chaos-" + cycle + "-" + thread + "-" + i;
+                    try {
+                        HttpResponse<String> r = client.transfer(accounts.get(a), accounts.get(b),
+                                1 + rnd.nextInt(100), memo, thread % 2 == 0 ? "ejb" : "cdi");
+                        if (r.statusCode() == 200) {
+                            acked.add(memo);
+                        } else if (r.statusCode() != 409 && !stop.get()) {
+                            unexpected.add(r.statusCode() + " " + r.body());
+                        }
+                    } catch (IOException e) {
+                        return; // the server is gone
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }, "chaos-client-" + t);
+            threads.add(th);
+            th.start();
+        }
+        Thread.sleep(loadMillis);
+        ProcessHandle server = serverProcess();
+        stop.set(true);
+        server.destroyForcibly(); // SIGKILL
+        server.onExit().get(60, TimeUnit.SECONDS);
+        for (Thread th : threads) {
+            th.join(120_000);
+        }
+        assertTrue(unexpected.isEmpty(), "cycle " + cycle + ": answers other than committed or rejected: "
+                + unexpected.stream().limit(5).collect(Collectors.toList()));
+        return new ArrayList<>(acked);
+    }
+
+    /** The chaos server's JVM, a child of this one started by Arquillian: the java process of its jboss.home. */
+    private static ProcessHandle serverProcess() {
+        String home = "-Djboss.home.dir=" + System.getProperty("wildfly.chaos.home");
+        List<ProcessHandle> found = ProcessHandle.current().descendants()
+                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(home)).orElse(false))
+                .collect(Collectors.toList());
+        assertEquals(1, found.size(), "one server process with " + home + ": " + found);
+        return found.get(0);
+    }
+
+    private void assertDeployed(int cycle) throws IOException, InterruptedException {
+        HttpResponse<String> r = client.get("rvm-ledger/api/stats");
+        if (r.statusCode() != 200) {
+            fail("cycle " + cycle + ": the application is not deployed after the restart (GET stats answered "
+                    + r.statusCode() + "); " + serverLogErrors());
+        }
+    }
+
+    private record Recovery(long firstRvm, long firstDatabase, long rvmMillis, long databaseMillis) {
+    }
+
+    /**
+     * Polls until neither RVM nor the audit database holds a branch in doubt; the RVM time is what the target
+     * bounds, the database's is reported (its orphans wait for Narayana's orphan safety interval).
+     */
+    private Recovery awaitNothingInDoubt(long bootEnd) throws Exception {
+        long firstRvm = -1;
+        long firstDb = -1;
+        long rvmAt = -1;
+        while (true) {
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bootEnd);
+            Map<String, Long> stats = client.stats();
+            long rvm = stats.get("inDoubt");
+            long db = client.databaseInDoubt();
+            if (firstRvm < 0) {
+                firstRvm = rvm;
+                firstDb = db;
+            }
+            if (rvm == 0 && rvmAt < 0) {
+                rvmAt = elapsed;
+            }
+            if (rvmAt >= 0 && db == 0) {
+                return new Recovery(firstRvm, firstDb, rvmAt, elapsed);
+            }
+            if (rvmAt < 0 && elapsed > TARGET_MILLIS) {
+                return new Recovery(firstRvm, firstDb, elapsed, -1);
+            }
+            if (elapsed > DATABASE_WAIT_MILLIS) {
+                fail("the audit database still holds " + db + " branches in doubt " + elapsed + " ms after boot");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static Set<String> auditMemos() throws IOException, InterruptedException {
+        return new HashSet<>(List.of(CLIENT_FOR_PROBE.probeGet("audit-memos").split("\n")));
+    }
+
+    /** The ERROR lines and RVM warnings of the chaos server's log, for a failure message. */
+    private static String serverLogErrors() {
+        try {
+            Path log = Path.of(System.getProperty("wildfly.chaos.home"), "standalone/log/server.log");
+            List<String> hits = Files.readAllLines(log).stream()
+                    .filter(l -> l.contains(" ERROR ") || l.contains("RVM-")).collect(Collectors.toList());
+            return "server.log: " + String.join("\n", hits.subList(Math.max(0, hits.size() - 12), hits.size()));
+        } catch (IOException e) {
+            return "server.log unreadable: " + e;
+        }
+    }
+}
