@@ -27,6 +27,8 @@ package dev.rvm.core;
  * @param lockWaits range lock requests that had to wait
  * @param lockTimeouts range lock requests that timed out
  * @param deadlocks range lock requests refused as deadlocks
+ * @param oldestInDoubtMillis how long the oldest branch now in doubt has been in doubt (0 if none): since its
+ *        prepare, or, for a branch rebuilt from the log after a crash, since the store was opened
  */
 public record Statistics(
         long commitsFlush,
@@ -52,7 +54,8 @@ public record Statistics(
         long lastRecoveryBytes,
         long lockWaits,
         long lockTimeouts,
-        long deadlocks) {
+        long deadlocks,
+        long oldestInDoubtMillis) {
 
     /** Fraction of the log in use, 0..1. */
     public double logUse() {

@@ -204,4 +204,14 @@ final class Branches {
     synchronized int count() {
         return inDoubt.size();
     }
+
+    /** How long the oldest branch now in doubt has been so, in milliseconds; 0 if none is. */
+    synchronized long oldestInDoubtMillis() {
+        long now = System.nanoTime();
+        long oldest = 0;
+        for (PreparedBranch b : inDoubt.values()) {
+            oldest = Math.max(oldest, now - b.sinceNanos);
+        }
+        return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(oldest);
+    }
 }

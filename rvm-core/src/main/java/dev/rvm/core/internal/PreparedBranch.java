@@ -21,6 +21,8 @@ final class PreparedBranch extends LockOwner {
     /** LSN of the newest PREPARE record of this branch; negative until the record is appended. */
     long prepareLsn = -1;
     State state = State.IN_DOUBT;
+    /** When this process learnt of the branch: its prepare, or the recovery that rebuilt it (the log has no clock). */
+    final long sinceNanos = System.nanoTime();
 
     PreparedBranch(BranchId id, TransactionImpl txn, LogRecord recovered, byte[] payload, int recordLength) {
         this.id = id;
@@ -32,6 +34,13 @@ final class PreparedBranch extends LockOwner {
 
     @Override
     public String describe() {
-        return (txn != null ? "prepared " + txn.describe() + " of branch " : "in-doubt branch ") + id;
+        long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sinceNanos);
+        if (txn != null) {
+            return "prepared " + txn.describe() + " of branch " + id + " (waiting " + seconds
+                    + " s for the transaction manager's outcome)";
+        }
+        // Named for the operator who meets it in a lock timeout: the data is held until the TM decides.
+        return "in-doubt branch " + id + " (rebuilt from the log " + seconds + " s ago; recovery pending: the"
+                + " transaction manager's recovery has not yet committed or rolled it back)";
     }
 }

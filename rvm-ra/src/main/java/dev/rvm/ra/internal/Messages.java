@@ -138,4 +138,46 @@ public final class Messages {
         LOG.info("RVM000122: branch " + xid + " is prepared and in doubt; the transaction manager's recovery"
                 + " will commit or roll it back");
     }
+
+    /** RVM000123: a branch in doubt at start was rolled back, as the transaction manager presumes it aborted. */
+    public static void orphanRolledBack(String xid, String tm) {
+        LOG.info("RVM000123: rolled back branch " + xid + ", in doubt at start: " + tm + " has no record of its"
+                + " transaction, which a process that is gone began (presumed abort)");
+    }
+
+    /** RVM000124: the adapter asks the transaction manager for a recovery scan. */
+    public static void askingForScan(String tm, int inDoubt, int scan) {
+        LOG.info("RVM000124: " + inDoubt + " branch(es) in doubt since start; asking " + tm + " for recovery scan "
+                + scan);
+    }
+
+    /** RVM000125: every branch in doubt at start is resolved. */
+    public static void inDoubtResolved(long millis, int scans) {
+        LOG.info("RVM000125: no branch is in doubt any more, " + millis + " ms after start (" + scans
+                + " recovery scan(s) asked for)");
+    }
+
+    /** RVM000126: branches stay in doubt after the scans asked for; the periodic recovery goes on. */
+    public static void stillInDoubt(int inDoubt, int scans) {
+        LOG.warning("RVM000126: " + inDoubt + " branch(es) still in doubt after " + scans + " recovery scans; the"
+                + " transaction manager's periodic recovery will go on resolving them (see 'rvm-tools in-doubt list')");
+    }
+
+    /** RVM000127: asking the transaction manager about a branch or for a scan failed. */
+    public static void scanFailed(String tm, Throwable cause) {
+        LOG.log(Level.WARNING, "RVM000127: asking " + tm + " for a recovery scan failed; the branches in doubt wait"
+                + " for its periodic recovery", cause);
+    }
+
+    /** RVM000128: the transaction manager's presumed-abort verdict on a branch could not be had. */
+    public static void presumedAbortFailed(String xid, Throwable cause) {
+        LOG.log(Level.WARNING, "RVM000128: could not ask the transaction manager about branch " + xid + "; it waits"
+                + " for the manager's recovery", cause);
+    }
+
+    /** RVM000129: no transaction manager to ask; branches in doubt wait for its periodic recovery. */
+    public static void noPromptRecovery(int inDoubt) {
+        LOG.info("RVM000129: " + inDoubt + " branch(es) in doubt wait for the transaction manager's periodic"
+                + " recovery (this server's transaction manager offers no way to ask for it sooner)");
+    }
 }

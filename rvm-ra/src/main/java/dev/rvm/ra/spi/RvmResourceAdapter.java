@@ -4,6 +4,7 @@ import dev.rvm.core.RvmException;
 import dev.rvm.core.io.Storage;
 import dev.rvm.ra.internal.Messages;
 import dev.rvm.ra.internal.RvmXid;
+import dev.rvm.ra.internal.StartupRecovery;
 import dev.rvm.ra.internal.Store;
 import dev.rvm.ra.internal.StoreConfig;
 import dev.rvm.ra.internal.WorkManagerExecutor;
@@ -22,7 +23,8 @@ import javax.transaction.xa.XAResource;
 /**
  * The resource adapter JavaBean: its configuration properties describe the store, {@link #start} opens it (running
  * crash recovery, creating missing segments, mapping the regions) with truncation as a JCA {@code Work} on the
- * server's WorkManager, and {@link #stop} closes it cleanly, so undeploy and redeploy lose nothing: prepared
+ * server's WorkManager, gets the branches it finds in doubt resolved promptly ({@link StartupRecovery}), and
+ * {@link #stop} closes it cleanly, so undeploy and redeploy lose nothing: prepared
  * branches stay in doubt in the log for the transaction manager's recovery.
  *
  * <p>Properties (all optional): {@code storeDirectory} (default {@code ${jboss.server.data.dir}/rvm}, or
@@ -85,6 +87,7 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
                 Messages.foreignBranch(id.toString());
             }
         });
+        StartupRecovery.begin(s, ctx.getWorkManager(), () -> store != s);
     }
 
     private static ResourceAdapterInternalException internal(String message, Exception cause) {

@@ -30,6 +30,8 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
         cumulative("ReadOnlyPrepares", "Branches that voted read-only", dev.rvm.core.Statistics::readOnlyPrepares);
         gauge("InDoubt", "Branches prepared and awaiting the transaction manager's outcome",
                 dev.rvm.core.Statistics::inDoubt);
+        gauge("OldestInDoubtMillis", "How long the oldest branch in doubt has been waiting for its outcome (0: none)",
+                dev.rvm.core.Statistics::oldestInDoubtMillis);
         cumulative("Forces", "Log forces", dev.rvm.core.Statistics::forces);
         gauge("LogUsedBytes", "Bytes of the log holding records not yet truncated", dev.rvm.core.Statistics::logUsed);
         gauge("LogCapacityBytes", "Bytes of the log available to records", dev.rvm.core.Statistics::logCapacity);

@@ -88,12 +88,20 @@ final class TransferWork {
         }
     }
 
-    /** Creates the ledger with {@code names} if the region holds none yet; returns whether it did. */
+    /**
+     * Creates the ledger with {@code names} if the region holds none yet; returns whether it did. An existing ledger
+     * is recognised without taking any lock: its magic is written last and only by this method, and the region shows
+     * committed values only (an in-doubt branch's new values are not installed), so a set magic is a committed
+     * ledger. Startup therefore never waits for balances that a branch left in doubt by a crash still holds.
+     */
     static boolean createIfNew(RvmConnectionFactory rvm, List<String> names, long openingBalance) {
         try (RvmConnection c = connect(rvm)) {
             Region region = c.region(Accounts.REGION);
             Accounts accounts = new Accounts(region);
-            c.setRange(region, 0, Accounts.bytesFor(names.size())); // also serialises two concurrent creators
+            if (accounts.initialised()) {
+                return false;
+            }
+            c.setRange(region, 0, Accounts.bytesFor(names.size())); // serialises two concurrent creators
             if (accounts.initialised()) {
                 return false;
             }

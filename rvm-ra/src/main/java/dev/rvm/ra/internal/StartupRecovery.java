@@ -1,0 +1,151 @@
+package dev.rvm.ra.internal;
+
+import dev.rvm.core.BranchId;
+import dev.rvm.core.ErrorCode;
+import dev.rvm.core.RvmException;
+import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkException;
+import jakarta.resource.spi.work.WorkManager;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.transaction.xa.Xid;
+
+/**
+ * Gets the branches a store holds in doubt when the adapter starts resolved promptly, instead of at the transaction
+ * manager's next periodic recovery pass (every 2 minutes by default in WildFly, and the first pass of a boot runs
+ * before the adapter is started, so it cannot see them). Two steps:
+ * <ol>
+ *   <li>{@link #rollBackOrphans}, during start: a branch whose transaction the manager has no record of, begun by
+ *       a process that is gone, is rolled back at once — the manager's own presumed-abort verdict
+ *       ({@link TransactionManagerRecovery#presumedAbort}), without the wait that protects live transactions.</li>
+ *   <li>{@link #scanWhileInDoubt}, as a Work after start: the remaining branches (the manager logged a decision)
+ *       are left to the manager's recovery, and the adapter asks it for scans until none is in doubt.</li>
+ * </ol>
+ * Without a {@link TransactionManagerRecovery} (another server) nothing changes: the branches wait for the
+ * transaction manager's periodic recovery. Thread-safe: stateless apart from its arguments.
+ */
+public final class StartupRecovery {
+    /** Scans asked for at most, after which the periodic recovery is left to finish the job. */
+    static final int MAX_SCANS = 6;
+
+    private StartupRecovery() {
+    }
+
+    /**
+     * Both steps for a store just opened by the adapter's start: step 1 now, step 2 as a Work on {@code wm}.
+     * Failures are logged, never thrown: the branches then wait for the periodic recovery, as without this class.
+     */
+    public static void begin(Store store, WorkManager wm, BooleanSupplier stopped) {
+        int inDoubt = store.inDoubt().size();
+        if (inDoubt == 0) {
+            return;
+        }
+        TransactionManagerRecovery tm = TransactionManagerRecovery.find();
+        if (tm == null) {
+            Messages.noPromptRecovery(inDoubt);
+            return;
+        }
+        try {
+            rollBackOrphans(store, tm);
+        } catch (RuntimeException e) {
+            Messages.presumedAbortFailed("(all)", e);
+            return;
+        }
+        if (store.inDoubt().isEmpty()) {
+            Messages.inDoubtResolved(0, 0);
+            return;
+        }
+        Runnable scans = scanWhileInDoubt(store, tm, stopped);
+        try {
+            wm.scheduleWork(new Work() {
+                @Override
+                public void run() {
+                    scans.run();
+                }
+
+                @Override
+                public void release() {
+                    // a scan in progress ends by itself; the loop checks `stopped` before the next
+                }
+
+                @Override
+                public String toString() {
+                    return "RVM prompt recovery";
+                }
+            });
+        } catch (WorkException e) {
+            Messages.scanFailed(tm.describe(), e);
+        }
+    }
+
+    /** Step 1: rolls back the branches the transaction manager presumes aborted; returns how many. */
+    public static int rollBackOrphans(Store store, TransactionManagerRecovery tm) {
+        int n = 0;
+        for (BranchId id : store.inDoubt()) {
+            Xid xid;
+            try {
+                xid = XidCodec.decode(id);
+            } catch (IllegalArgumentException notXa) {
+                continue; // reported by the adapter as a foreign branch
+            }
+            boolean abort;
+            try {
+                abort = tm.presumedAbort(xid);
+            } catch (RuntimeException | LinkageError e) {
+                Messages.presumedAbortFailed(RvmXid.describe(xid), e);
+                continue;
+            }
+            if (!abort) {
+                continue;
+            }
+            try {
+                store.memory().rollbackPrepared(id);
+                Messages.orphanRolledBack(RvmXid.describe(xid), tm.describe());
+                n++;
+            } catch (RvmException e) {
+                if (e.code() != ErrorCode.UNKNOWN_BRANCH) { // resolved meanwhile by the manager's own recovery
+                    throw e;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Step 2, run as a Work: while branches found at start are in doubt, asks for a recovery scan (each takes the
+     * manager's backoff period, 10 s by default, between its passes); stops when none is left, after
+     * {@link #MAX_SCANS}, or when {@code stopped} says the adapter stopped.
+     */
+    public static Runnable scanWhileInDoubt(Store store, TransactionManagerRecovery tm, BooleanSupplier stopped) {
+        return () -> {
+            long start = System.nanoTime();
+            for (int scan = 1; scan <= MAX_SCANS; scan++) {
+                List<BranchId> left = inDoubt(store, stopped);
+                if (left == null) {
+                    return;
+                }
+                if (left.isEmpty()) {
+                    Messages.inDoubtResolved(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), scan - 1);
+                    return;
+                }
+                Messages.askingForScan(tm.describe(), left.size(), scan);
+                try {
+                    tm.scan();
+                } catch (RuntimeException | LinkageError e) {
+                    Messages.scanFailed(tm.describe(), e);
+                    return;
+                }
+            }
+            List<BranchId> left = inDoubt(store, stopped);
+            if (left != null && !left.isEmpty()) {
+                Messages.stillInDoubt(left.size(), MAX_SCANS);
+            }
+        };
+    }
+
+    /** The branches in doubt, or {@code null} once the adapter stopped or the store closed. */
+    private static List<BranchId> inDoubt(Store store, BooleanSupplier stopped) {
+        return stopped.getAsBoolean() || !store.isOpen() ? null : store.inDoubt();
+    }
+}
