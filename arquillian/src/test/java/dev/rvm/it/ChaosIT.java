@@ -37,8 +37,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * 10 s, orphan safety interval 20 s). Each cycle: client threads post transfers through the EJB and the CDI path;
  * after a random time the server's JVM gets SIGKILL; it is restarted. Then the application must be deployed, the RVM
  * branches in doubt must be resolved within {@code rvm.it.chaos.inDoubtTargetMillis} (10 s) of the end of boot,
- * and once the database's branches are resolved too: money is conserved, every balance is its opening balance plus
- * the audit trail's net movement, and every transfer the server acknowledged as committed is in the audit trail.
+ * and then money is conserved, every balance is its opening balance plus the audit trail's net movement, and every
+ * transfer the server acknowledged as committed is in the audit trail. The database's own orphans are counted and
+ * left to Narayana (see {@link #awaitRecovery}).
  *
  * <p>Properties: {@code rvm.it.chaos.cycles} (10), {@code rvm.it.chaos.clients} (6), {@code rvm.it.chaos.seed}
  * (random; printed, so a failing run can be repeated).
@@ -50,8 +51,8 @@ class ChaosIT {
     private static final int CYCLES = Integer.getInteger("rvm.it.chaos.cycles", 10);
     private static final int CLIENTS = Integer.getInteger("rvm.it.chaos.clients", 6);
     private static final long TARGET_MILLIS = Long.getLong("rvm.it.chaos.inDoubtTargetMillis", 10_000);
-    /** How long the database's own branches may take: Narayana rolls back an orphan only after 20 s by default. */
-    private static final long DATABASE_WAIT_MILLIS = 150_000;
+    /** How long after RVM's branches the ledger may take to become consistent (the database's decided branches). */
+    private static final long SETTLE_MILLIS = 30_000;
     private static final long MIN_LOAD_MILLIS = 300;
     private static final long MAX_LOAD_MILLIS = 6_000;
 
@@ -93,6 +94,7 @@ class ChaosIT {
         long worstRvm = 0;
         long worstDatabase = 0;
         int cyclesWithBranchesInDoubt = 0;
+        long databaseOrphansLeft = 0;
         controller.start(SERVER);
         try {
             deployer.deploy("chaos-rar");
@@ -108,16 +110,18 @@ class ChaosIT {
                 controller.start(SERVER);
                 long bootEnd = System.nanoTime();
                 assertDeployed(cycle);
-                Recovery r = awaitNothingInDoubt(bootEnd);
+                Recovery r = awaitRecovery(bootEnd);
                 if (r.firstRvm() > 0 || r.firstDatabase() > 0) {
                     cyclesWithBranchesInDoubt++;
                 }
                 worstRvm = Math.max(worstRvm, r.rvmMillis());
                 worstDatabase = Math.max(worstDatabase, r.databaseMillis());
+                databaseOrphansLeft += r.databaseLeft();
                 System.out.printf("chaos: cycle %d: killed after %d ms of load, %d transfers acknowledged; after boot"
-                                + " %d RVM and %d database branches in doubt, RVM at 0 after %d ms, database after %d ms%n",
+                                + " %d RVM and %d database branches in doubt; RVM at 0 after %d ms; database %s%n",
                         cycle, loadMillis, acked.size(), r.firstRvm(), r.firstDatabase(), r.rvmMillis(),
-                        r.databaseMillis());
+                        r.databaseLeft() == 0 ? "at 0 after " + r.databaseMillis() + " ms"
+                                : r.databaseLeft() + " orphan(s) left to Narayana's periodic recovery");
                 assertTrue(r.rvmMillis() <= TARGET_MILLIS, "cycle " + cycle + ": RVM branches in doubt for "
                         + r.rvmMillis() + " ms after boot, target " + TARGET_MILLIS + " ms; " + serverLogErrors());
 
@@ -129,8 +133,10 @@ class ChaosIT {
                         + " missing from the audit trail");
             }
             System.out.printf("chaos: %d cycles, %d acknowledged transfers checked, %d cycles with branches in doubt"
-                            + " after boot, worst time to 0 in doubt: RVM %d ms, database %d ms%n",
-                    CYCLES, acknowledged.size(), cyclesWithBranchesInDoubt, worstRvm, worstDatabase);
+                            + " after boot, worst time to 0 in doubt: RVM %d ms (target %d ms), database %d ms (%d"
+                            + " database orphan(s) left to Narayana's periodic recovery)%n",
+                    CYCLES, acknowledged.size(), cyclesWithBranchesInDoubt, worstRvm, TARGET_MILLIS, worstDatabase,
+                    databaseOrphansLeft);
         } finally {
             controller.stop(SERVER);
         }
@@ -205,21 +211,28 @@ class ChaosIT {
         }
     }
 
-    private record Recovery(long firstRvm, long firstDatabase, long rvmMillis, long databaseMillis) {
+    /**
+     * What the restart found and how long it took: branches in doubt at the first look, the time RVM's reached 0,
+     * and the database's (-1: still in doubt when the ledger was checked).
+     */
+    private record Recovery(long firstRvm, long firstDatabase, long rvmMillis, long databaseMillis, long databaseLeft) {
     }
 
     /**
-     * Polls until neither RVM nor the audit database holds a branch in doubt; the RVM time is what the target
-     * bounds, the database's is reported (its orphans wait for Narayana's orphan safety interval).
+     * Polls until RVM holds no branch in doubt (giving up past the target), then until the database holds none or
+     * the ledger is consistent, whichever comes first, for at most {@link #SETTLE_MILLIS} more. A database branch
+     * whose transaction the manager decided is committed by the same recovery pass that commits RVM's; one the
+     * manager has no record of (an orphan, which changed no balance) Narayana rolls back only once it has seen it
+     * for its orphan safety interval, 20 s, at its periodic recovery, every 2 minutes: that is reported, not
+     * waited for — it is not RVM's to resolve and hides nothing from the checks that follow.
      */
-    private Recovery awaitNothingInDoubt(long bootEnd) throws Exception {
+    private Recovery awaitRecovery(long bootEnd) throws Exception {
         long firstRvm = -1;
         long firstDb = -1;
         long rvmAt = -1;
         while (true) {
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bootEnd);
-            Map<String, Long> stats = client.stats();
-            long rvm = stats.get("inDoubt");
+            long rvm = client.stats().get("inDoubt");
             long db = client.databaseInDoubt();
             if (firstRvm < 0) {
                 firstRvm = rvm;
@@ -229,15 +242,24 @@ class ChaosIT {
                 rvmAt = elapsed;
             }
             if (rvmAt >= 0 && db == 0) {
-                return new Recovery(firstRvm, firstDb, rvmAt, elapsed);
+                return new Recovery(firstRvm, firstDb, rvmAt, elapsed, 0);
             }
             if (rvmAt < 0 && elapsed > TARGET_MILLIS) {
-                return new Recovery(firstRvm, firstDb, elapsed, -1);
+                return new Recovery(firstRvm, firstDb, elapsed, -1, db);
             }
-            if (elapsed > DATABASE_WAIT_MILLIS) {
-                fail("the audit database still holds " + db + " branches in doubt " + elapsed + " ms after boot");
+            if (rvmAt >= 0 && (elapsed - rvmAt > SETTLE_MILLIS || consistent())) {
+                return new Recovery(firstRvm, firstDb, rvmAt, -1, db);
             }
             Thread.sleep(100);
+        }
+    }
+
+    private boolean consistent() throws IOException, InterruptedException {
+        try {
+            client.assertConsistent();
+            return true;
+        } catch (AssertionError notYet) {
+            return false;
         }
     }
 

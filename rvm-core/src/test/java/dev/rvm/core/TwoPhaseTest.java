@@ -227,6 +227,9 @@ class TwoPhaseTest {
         assertEquals(ErrorCode.LOCK_TIMEOUT, e == null ? null : e.code());
         assertTrue(e.getMessage().contains("[0, 8)") && e.getMessage().contains(A.toString()),
                 "names the range and the in-doubt branch: " + e.getMessage());
+        assertTrue(e.getMessage().contains("recovery pending"), "says recovery is pending: " + e.getMessage());
+        assertTrue(rvm.statistics().oldestInDoubtMillis() >= 1, "the branch's age counts from the reopen, and"
+                + " setRangeElsewhere waited a lock timeout: " + rvm.statistics());
         assertNull(setRangeElsewhere(r, 8, 8), "other ranges are free");
         rvm.unmap(r); // the branch has no live transaction holding the region
         r = rvm.map("s", 0, 4096);
@@ -234,6 +237,7 @@ class TwoPhaseTest {
         rvm.commitPrepared(A);
         assertEquals(2, r.getLong(0), "commitPrepared installs the value in an already mapped region");
         assertEquals(List.of(), rvm.inDoubt());
+        assertEquals(0, rvm.statistics().oldestInDoubtMillis(), "none in doubt, no age");
         assertNull(setRangeElsewhere(r, 0, 8));
         rvm.unmap(r);
         Region later = rvm.map("s", 0, 4096);
