@@ -116,7 +116,7 @@ class ChaosIT {
                 }
                 worstRvm = Math.max(worstRvm, r.rvmMillis());
                 worstDatabase = Math.max(worstDatabase, r.databaseMillis());
-                databaseOrphansLeft += r.databaseLeft();
+                databaseOrphansLeft = Math.max(databaseOrphansLeft, r.databaseLeft());
                 System.out.printf("chaos: cycle %d: killed after %d ms of load, %d transfers acknowledged; after boot"
                                 + " %d RVM and %d database branches in doubt; RVM at 0 after %d ms; database %s%n",
                         cycle, loadMillis, acked.size(), r.firstRvm(), r.firstDatabase(), r.rvmMillis(),
@@ -133,8 +133,8 @@ class ChaosIT {
                         + " missing from the audit trail");
             }
             System.out.printf("chaos: %d cycles, %d acknowledged transfers checked, %d cycles with branches in doubt"
-                            + " after boot, worst time to 0 in doubt: RVM %d ms (target %d ms), database %d ms (%d"
-                            + " database orphan(s) left to Narayana's periodic recovery)%n",
+                            + " after boot, worst time to 0 in doubt: RVM %d ms (target %d ms), database %d ms (at most %d"
+                            + " database orphan(s) at once left to Narayana's periodic recovery)%n",
                     CYCLES, acknowledged.size(), cyclesWithBranchesInDoubt, worstRvm, TARGET_MILLIS, worstDatabase,
                     databaseOrphansLeft);
         } finally {

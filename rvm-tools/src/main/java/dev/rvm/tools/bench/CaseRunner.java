@@ -66,6 +66,12 @@ final class CaseRunner {
             long t0 = System.nanoTime();
             phase = MEASURE;
             sleep(options.measureSeconds());
+            // A measured interval holds at least one whole transaction, however slow the machine (a loaded disk can
+            // take longer than a tiny interval to force once); it is then longer than asked, and the rate says so.
+            long limit = System.nanoTime() + 60_000_000_000L;
+            while (workers.stream().noneMatch(w -> w.measuredOne) && System.nanoTime() < limit) {
+                sleep(0.01);
+            }
             // Read thread CPU before STOP: a finished thread's CPU time can no longer be read.
             long wcpu1 = workerCpu(tmx, workers);
             long cpu1 = processCpu();
@@ -179,6 +185,8 @@ final class CaseRunner {
         private final LatencyHistogram latency = new LatencyHistogram();
         private Thread thread;
         private long measured;
+        /** Set once this worker has completed a transaction in the measured interval. */
+        private volatile boolean measuredOne;
         private long retries;
         private long flushNanos;
         private long flushes;
@@ -234,7 +242,9 @@ final class CaseRunner {
                     if (timed) {
                         latency.record(t1 - t0);
                     }
-                    measured++;
+                    if (measured++ == 0) {
+                        measuredOne = true;
+                    }
                 }
             }
         }
