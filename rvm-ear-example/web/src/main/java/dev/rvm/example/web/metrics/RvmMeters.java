@@ -30,7 +30,7 @@ import java.util.function.ToLongFunction;
  */
 final class RvmMeters {
     private final MeterRegistry registry;
-    private final CachedStatistics stats;
+    private final StoreStatistics stats;
     private final List<Meter> meters = new ArrayList<>();
     private final Map<LatencyListener.Operation, LatencyHistogram> commitLatency =
             new EnumMap<>(LatencyListener.Operation.class);
@@ -40,7 +40,7 @@ final class RvmMeters {
      * @param registry the application's registry (injected by WildFly)
      * @param stats the store's statistics
      */
-    RvmMeters(MeterRegistry registry, CachedStatistics stats) {
+    RvmMeters(MeterRegistry registry, StoreStatistics stats) {
         this.registry = registry;
         this.stats = stats;
         counter("rvm.commits", Tags.of("kind", "flush"), Statistics::commitsFlush);
@@ -84,13 +84,7 @@ final class RvmMeters {
      * @throws ResourceException if no connection could be had to add the listener
      */
     static AutoCloseable bind(Object registry, RvmConnectionFactory factory) throws ResourceException {
-        CachedStatistics stats = new CachedStatistics(() -> {
-            try (RvmConnection c = factory.getConnection()) {
-                return c.statistics();
-            } catch (ResourceException e) {
-                throw new IllegalStateException("RVM statistics unavailable: " + e.getMessage(), e);
-            }
-        });
+        StoreStatistics stats = new StoreStatistics(factory);
         RvmMeters meters = new RvmMeters((MeterRegistry) registry, stats);
         LatencyListener listener = meters.latencyListener();
         try (RvmConnection c = factory.getConnection()) {
@@ -168,7 +162,7 @@ final class RvmMeters {
         }
     }
 
-    private static double read(CachedStatistics c, ToLongFunction<Statistics> f) {
+    private static double read(StoreStatistics c, ToLongFunction<Statistics> f) {
         Statistics s = c.get();
         return s == null ? Double.NaN : f.applyAsLong(s);
     }
