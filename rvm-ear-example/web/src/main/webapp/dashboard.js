@@ -2,7 +2,7 @@
  * The ledger's dashboard: polls api/dashboard (balances and RVM's statistics of one moment), fills the tables and
  * draws the plots as inline SVG; posts the transfer form to api/transfers. Plain ES5 and XMLHttpRequest, no
  * library, so that it runs in any browser and in HtmlUnit (the integration test drives this page).
- * ?refresh=MILLIS changes the polling period (1000 by default).
+ * ?refresh=MILLIS changes the polling period (1000 by default); rvmDashboard.stop() ends the polling.
  */
 (function () {
   'use strict';
@@ -11,6 +11,7 @@
   var KEEP = Math.max(2, Math.round(60000 / PERIOD)); // samples in a minute
   var samples = [];
   var selectsFilled = false;
+  var stopped = false;
 
   function $(id) { return document.getElementById(id); }
   function text(id, value) { $(id).textContent = value; }
@@ -193,7 +194,7 @@
   function tick() {
     request('GET', 'api/dashboard', null, function (status, d) {
       if (status === 200 && d) { show(d); }
-      window.setTimeout(tick, PERIOD);
+      if (!stopped) { window.setTimeout(tick, PERIOD); }
     });
   }
 
@@ -218,6 +219,8 @@
     });
   });
 
+  /** rvmDashboard.stop() ends the refreshing (after the request in flight), e.g. to read a stable page. */
+  window.rvmDashboard = {stop: function () { stopped = true; }};
   text('period', PERIOD === 1000 ? 'second' : PERIOD + ' ms');
   tick();
 }());
