@@ -41,15 +41,15 @@ class LatencyListenerTest {
         }
     }
 
+    /** A fresh store with one 4 KiB region; the listener is added by each test. */
     @BeforeEach
-    void open() {
+    void openStoreWithOneRegion() {
         rvm = RecoverableMemory.open(RvmAssertions.small(dir).build());
-        rvm.createSegment("s", 4096);
-        r = rvm.map("s", 0, 4096);
+        r = RvmAssertions.newRegion(rvm, "s", 4096);
     }
 
     @AfterEach
-    void close() {
+    void closeStore() {
         rvm.close();
     }
 
