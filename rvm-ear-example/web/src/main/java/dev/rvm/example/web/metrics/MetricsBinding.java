@@ -28,6 +28,9 @@ public class MetricsBinding {
     private AutoCloseable binding;
 
     synchronized void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        if (binding != null) {
+            return; // already bound: the event may come once per module of the EAR
+        }
         Object registry = registry();
         if (registry == null) {
             LOG.info("No Micrometer MeterRegistry (WildFly's micrometer subsystem is not configured): RVM's meters"
