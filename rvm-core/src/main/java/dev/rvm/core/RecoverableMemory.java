@@ -89,6 +89,17 @@ public interface RecoverableMemory extends AutoCloseable {
     /** A snapshot of the counters — {@code rvm_query} / statistics. */
     Statistics statistics();
 
+    /**
+     * Adds a listener told the duration of every commit, prepare, second phase and log force from now on (adding
+     * the same listener twice has no effect). Without listeners the engine reads no clock for this.
+     *
+     * @throws RvmException {@link ErrorCode#ILLEGAL_ARGUMENT} if {@code listener} is null
+     */
+    void addLatencyListener(LatencyListener listener);
+
+    /** Removes a listener added by {@link #addLatencyListener}; does nothing if it was not there. */
+    void removeLatencyListener(LatencyListener listener);
+
     /** A random id chosen when the log was created; two stores are the same store iff their ids are equal. */
     long storeId();
 

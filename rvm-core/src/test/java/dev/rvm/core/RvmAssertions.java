@@ -23,6 +23,12 @@ public final class RvmAssertions {
         return RvmOptions.builder(dir).logSize(1 << 20);
     }
 
+    /** Creates segment {@code name} of {@code size} bytes in {@code rvm} and maps it whole. */
+    public static Region newRegion(RecoverableMemory rvm, String name, int size) {
+        rvm.createSegment(name, size);
+        return rvm.map(name, 0, size);
+    }
+
     /** Runs one RESTORE transaction that puts {@code value} at {@code offset} of {@code r}, and commits it. */
     public static void putLong(RecoverableMemory rvm, Region r, long offset, long value, CommitMode mode) {
         Transaction t = rvm.begin(RestoreMode.RESTORE);

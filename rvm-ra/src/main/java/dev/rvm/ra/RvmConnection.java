@@ -1,5 +1,6 @@
 package dev.rvm.ra;
 
+import dev.rvm.core.LatencyListener;
 import dev.rvm.core.Region;
 import dev.rvm.core.Statistics;
 import java.util.Set;
@@ -46,6 +47,17 @@ public interface RvmConnection extends AutoCloseable {
 
     /** A snapshot of the store's counters. */
     Statistics statistics();
+
+    /**
+     * Adds a listener to the adapter's store, told the duration of every commit, prepare, second phase and log
+     * force (for latency histograms). It stays registered after this handle is closed, until
+     * {@link #removeLatencyListener} or until the adapter stops: an application that adds one removes it when it
+     * is undeployed.
+     */
+    void addLatencyListener(LatencyListener listener);
+
+    /** Removes a listener added by {@link #addLatencyListener}; does nothing if it is not there. */
+    void removeLatencyListener(LatencyListener listener);
 
     /** Releases the handle; idempotent. */
     @Override

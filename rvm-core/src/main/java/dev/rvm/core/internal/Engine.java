@@ -3,6 +3,7 @@ package dev.rvm.core.internal;
 import dev.rvm.core.BranchId;
 import dev.rvm.core.CommitMode;
 import dev.rvm.core.ErrorCode;
+import dev.rvm.core.LatencyListener;
 import dev.rvm.core.RecoverableMemory;
 import dev.rvm.core.Region;
 import dev.rvm.core.RestoreMode;
@@ -48,6 +49,7 @@ public final class Engine implements RecoverableMemory {
     private final Truncator truncator;
     private final ExecutorService ownExecutor;
     private final Counters counters = new Counters();
+    private final LatencyListeners latencyListeners = new LatencyListeners();
     /** Per-thread slot holding the associated transaction (a mutable slot: cheaper than ThreadLocal set/remove). */
     private static final class Slot {
         TransactionImpl txn;
@@ -101,6 +103,7 @@ public final class Engine implements RecoverableMemory {
         Recovery.Result rr = Recovery.run(log, storeIdLow(), head, segments);
         writer = new LogWriter(log, storeIdLow(), epoch, head, rr.tail(), options.coalescing(),
                 options.lazyBufferLimit(), options.logFullTimeout().toNanos(), () -> truncator.maybeSchedule(true));
+        writer.onForce(latencyListeners::forced);
         for (LogRecord p : rr.inDoubt()) {
             byte[] raw = p.rawBytes();
             RecordBuilder rb = new RecordBuilder().reset(LogFormat.PREPARE, LogFormat.FLAG_RELOGGED)
@@ -434,12 +437,33 @@ public final class Engine implements RecoverableMemory {
 
     @Override
     public void commitPrepared(BranchId branch) {
+        long t0 = latencyListeners.start();
         branches.resolve(branch, true);
+        latencyListeners.completed(LatencyListener.Operation.COMMIT_PREPARED, t0);
     }
 
     @Override
     public void rollbackPrepared(BranchId branch) {
+        long t0 = latencyListeners.start();
         branches.resolve(branch, false);
+        latencyListeners.completed(LatencyListener.Operation.ROLLBACK_PREPARED, t0);
+    }
+
+    @Override
+    public void addLatencyListener(LatencyListener listener) {
+        if (listener == null) {
+            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "latency listener is null");
+        }
+        latencyListeners.add(listener);
+    }
+
+    @Override
+    public void removeLatencyListener(LatencyListener listener) {
+        latencyListeners.remove(listener);
+    }
+
+    LatencyListeners latencyListeners() {
+        return latencyListeners;
     }
 
     @Override

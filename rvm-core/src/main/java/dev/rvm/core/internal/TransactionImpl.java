@@ -3,6 +3,7 @@ package dev.rvm.core.internal;
 import dev.rvm.core.BranchId;
 import dev.rvm.core.CommitMode;
 import dev.rvm.core.ErrorCode;
+import dev.rvm.core.LatencyListener;
 import dev.rvm.core.PrepareResult;
 import dev.rvm.core.Region;
 import dev.rvm.core.RestoreMode;
@@ -187,18 +188,18 @@ final class TransactionImpl extends LockOwner implements Transaction {
         if (mode == null) {
             throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "commit mode is null");
         }
-        if (regions == 0) {
-            finish(TransactionState.COMMITTED);
-            count(mode);
-            return;
-        }
-        try {
-            engine.logCommit(this, mode);
-        } catch (RvmException e) {
-            throw failedToLog("commit", e);
+        long t0 = engine.latencyListeners().start();
+        if (regions != 0) {
+            try {
+                engine.logCommit(this, mode);
+            } catch (RvmException e) {
+                throw failedToLog("commit", e);
+            }
         }
         finish(TransactionState.COMMITTED);
         count(mode);
+        engine.latencyListeners().completed(mode == CommitMode.FLUSH ? LatencyListener.Operation.COMMIT_FLUSH
+                : LatencyListener.Operation.COMMIT_NO_FLUSH, t0);
     }
 
     /**
@@ -329,6 +330,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
             engine.counters().readOnlyPrepares.increment();
             return PrepareResult.READ_ONLY;
         }
+        long t0 = engine.latencyListeners().start();
         try {
             engine.branches().prepare(this, branch);
         } catch (RvmException e) {
@@ -341,6 +343,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
         setState(TransactionState.PREPARED);
         detach();
         engine.counters().prepares.increment();
+        engine.latencyListeners().completed(LatencyListener.Operation.PREPARE, t0);
         return PrepareResult.PREPARED;
     }
 

@@ -1,6 +1,7 @@
 package dev.rvm.ra.spi;
 
 import dev.rvm.core.ErrorCode;
+import dev.rvm.core.LatencyListener;
 import dev.rvm.core.Region;
 import dev.rvm.core.RvmException;
 import dev.rvm.core.Statistics;
@@ -85,6 +86,16 @@ public class RvmConnectionImpl implements RvmConnection {
     @Override
     public Statistics statistics() {
         return mc().store().memory().statistics();
+    }
+
+    @Override
+    public void addLatencyListener(LatencyListener listener) {
+        mc().store().memory().addLatencyListener(listener);
+    }
+
+    @Override
+    public void removeLatencyListener(LatencyListener listener) {
+        mc().store().memory().removeLatencyListener(listener);
     }
 
     @Override

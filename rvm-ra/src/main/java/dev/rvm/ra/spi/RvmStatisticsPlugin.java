@@ -1,19 +1,30 @@
 package dev.rvm.ra.spi;
 
+import dev.rvm.core.Statistics;
 import dev.rvm.ra.internal.Store;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
 
 /**
- * RVM's counters for IronJacamar's statistics SPI, which WildFly publishes in its management model (CLI:
- * {@code /deployment=rvm-ra.rar/subsystem=resource-adapters/statistics=statistics/connection-definitions=...}).
- * Values are read from the store's {@link dev.rvm.core.Statistics} at each call; {@link #clear()} rebases the
- * cumulative counters to zero (the core's own counters are never reset). All values are {@code Long}.
+ * RVM's counters for IronJacamar's statistics SPI, which WildFly publishes in its management model as the
+ * connection definition's {@code statistics=extended} child. For the RAR deployed as {@code rvm-ra.rar} with its
+ * own {@code ironjacamar.xml}, the CLI address is
+ * {@code /deployment=rvm-ra.rar/subsystem=resource-adapters/ironjacamar=ironjacamar/resource-adapter=rvm-ra.rar/connection-definitions=java\:\/eis\/rvm/statistics=extended}
+ * ({@code read-attribute} and {@code read-resource-description}; see rvm-ra/README.md for what WildFly does not
+ * offer there).
+ *
+ * <p>Every value is a {@code long} and its type is {@code long.class}: WildFly types an attribute {@code LONG} only
+ * for the primitive class (for {@code Long.class} it makes it a {@code STRING}, which its metrics exporters skip).
+ * Values are read from the store's {@link Statistics} at each call; {@link #clear()} rebases the cumulative
+ * counters to zero (the core's own counters are never reset); gauges are not rebased. Without a started store every
+ * value is 0.
  *
  * <p>Thread-safe.
  */
@@ -23,38 +34,58 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
     private static final Map<String, Stat> STATS = new LinkedHashMap<>();
 
     static {
-        cumulative("Commits", "Transactions and branches committed (one-phase, local and prepared)",
+        cumulative("Commits", "Transactions and branches committed (one-phase FLUSH and NO_FLUSH, and prepared)",
                 s -> s.commitsFlush() + s.commitsNoFlush() + s.commitsPrepared());
-        cumulative("Aborts", "Transactions and branches rolled back", dev.rvm.core.Statistics::aborts);
-        cumulative("Prepares", "Branches prepared (read-only votes excluded)", dev.rvm.core.Statistics::prepares);
-        cumulative("ReadOnlyPrepares", "Branches that voted read-only", dev.rvm.core.Statistics::readOnlyPrepares);
-        gauge("InDoubt", "Branches prepared and awaiting the transaction manager's outcome",
-                dev.rvm.core.Statistics::inDoubt);
+        cumulative("CommitsFlush", "Transactions committed with FLUSH, one-phase XA commits included",
+                Statistics::commitsFlush);
+        cumulative("CommitsNoFlush", "Transactions committed with NO_FLUSH", Statistics::commitsNoFlush);
+        cumulative("CommitsPrepared", "Prepared branches committed (second phase)", Statistics::commitsPrepared);
+        cumulative("Aborts", "Transactions and branches rolled back", Statistics::aborts);
+        cumulative("RollbacksPrepared", "Prepared branches rolled back (second phase)", Statistics::rollbacksPrepared);
+        cumulative("Prepares", "Branches prepared (read-only votes excluded)", Statistics::prepares);
+        cumulative("ReadOnlyPrepares", "Branches that voted read-only", Statistics::readOnlyPrepares);
+        gauge("InDoubt", "Branches prepared and awaiting the transaction manager's outcome", Statistics::inDoubt);
         gauge("OldestInDoubtMillis", "How long the oldest branch in doubt has been waiting for its outcome (0: none)",
-                dev.rvm.core.Statistics::oldestInDoubtMillis);
-        cumulative("Forces", "Log forces", dev.rvm.core.Statistics::forces);
-        gauge("LogUsedBytes", "Bytes of the log holding records not yet truncated", dev.rvm.core.Statistics::logUsed);
-        gauge("LogCapacityBytes", "Bytes of the log available to records", dev.rvm.core.Statistics::logCapacity);
+                Statistics::oldestInDoubtMillis);
+        cumulative("Forces", "Log forces", Statistics::forces);
+        cumulative("RecordsWritten", "Log records written", Statistics::recordsWritten);
+        cumulative("BytesLogged", "Bytes appended to the log, framing included", Statistics::bytesLogged);
+        cumulative("BytesSavedIntra", "Bytes not logged thanks to merging the ranges of one transaction",
+                Statistics::bytesSavedIntra);
+        cumulative("BytesSavedInter", "Bytes not logged thanks to coalescing lazy commits",
+                Statistics::bytesSavedInter);
+        gauge("LogUsedBytes", "Bytes of the log holding records not yet truncated", Statistics::logUsed);
+        gauge("LogCapacityBytes", "Bytes of the log available to records", Statistics::logCapacity);
         gauge("LogUsePercent", "Percentage of the log in use", s -> Math.round(100 * s.logUse()));
-        cumulative("Truncations", "Log truncations completed", dev.rvm.core.Statistics::truncations);
+        cumulative("Truncations", "Log truncations completed", Statistics::truncations);
+        cumulative("TruncationMillisTotal", "Time spent in log truncations, in milliseconds",
+                s -> TimeUnit.NANOSECONDS.toMillis(s.truncationNanosTotal()));
+        gauge("LastTruncationMillis", "Duration of the last log truncation, in milliseconds",
+                s -> TimeUnit.NANOSECONDS.toMillis(s.lastTruncationNanos()));
+        cumulative("LockWaits", "Range lock requests that had to wait", Statistics::lockWaits);
+        cumulative("LockTimeouts", "Range lock requests that timed out", Statistics::lockTimeouts);
+        cumulative("Deadlocks", "Range lock requests refused as deadlocks", Statistics::deadlocks);
+        gauge("LastRecoveryMillis", "Duration of the recovery run when the store was opened, in milliseconds",
+                s -> TimeUnit.NANOSECONDS.toMillis(s.lastRecoveryNanos()));
+        gauge("LastRecoveryBytes", "Log bytes replayed by that recovery", Statistics::lastRecoveryBytes);
     }
 
     private final RvmManagedConnectionFactory mcf;
     private volatile boolean enabled = true;
-    private final Map<String, Long> baseline = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> baseline = new ConcurrentHashMap<>();
 
     RvmStatisticsPlugin(RvmManagedConnectionFactory mcf) {
         this.mcf = mcf;
     }
 
-    private record Stat(String description, boolean cumulative, ToLongFunction<dev.rvm.core.Statistics> read) {
+    private record Stat(String description, boolean cumulative, ToLongFunction<Statistics> read) {
     }
 
-    private static void cumulative(String name, String description, ToLongFunction<dev.rvm.core.Statistics> f) {
+    private static void cumulative(String name, String description, ToLongFunction<Statistics> f) {
         STATS.put(name, new Stat(description, true, f));
     }
 
-    private static void gauge(String name, String description, ToLongFunction<dev.rvm.core.Statistics> f) {
+    private static void gauge(String name, String description, ToLongFunction<Statistics> f) {
         STATS.put(name, new Stat(description, false, f));
     }
 
@@ -66,7 +97,7 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
     @Override
     @SuppressWarnings("rawtypes")
     public Class getType(String name) {
-        return STATS.containsKey(name) ? Long.class : null;
+        return STATS.containsKey(name) ? long.class : null;
     }
 
     @Override
@@ -80,18 +111,22 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
         return getDescription(name);
     }
 
+    /** @return the value as a {@code Long}, 0 without a started store, {@code null} for an unknown name */
     @Override
     public Object getValue(String name) {
         Stat stat = STATS.get(name);
-        dev.rvm.core.Statistics now = snapshot();
-        if (stat == null || now == null) {
-            return stat == null ? null : 0L;
+        if (stat == null) {
+            return null;
+        }
+        Statistics now = snapshot();
+        if (now == null) {
+            return 0L;
         }
         long v = stat.read().applyAsLong(now);
         return stat.cumulative() ? v - baseline.getOrDefault(name, 0L) : v;
     }
 
-    private dev.rvm.core.Statistics snapshot() {
+    private Statistics snapshot() {
         RvmResourceAdapter ra = mcf.getResourceAdapter() instanceof RvmResourceAdapter
                 ? (RvmResourceAdapter) mcf.getResourceAdapter() : null;
         Store s = ra == null ? null : ra.storeOrNull();
@@ -110,7 +145,7 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
 
     @Override
     public void clear() {
-        dev.rvm.core.Statistics now = snapshot();
+        Statistics now = snapshot();
         if (now != null) {
             STATS.forEach((name, stat) -> {
                 if (stat.cumulative()) {

@@ -4,6 +4,7 @@ import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
 import java.io.IOException;
 import java.util.concurrent.locks.Condition;
+import java.util.function.LongConsumer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -50,9 +51,16 @@ public final class LogWriter {
     private volatile IOException failure;
 
     private long forces;
+    /** Told the duration of each force; set once after construction. */
+    private volatile LongConsumer forceListener = nanos -> { };
     private long records;
     private long bytesLogged;
     private long bytesSavedInter;
+
+    /** Sets what is told the duration of every force (called without the writer's lock held). */
+    public void onForce(LongConsumer listener) {
+        this.forceListener = listener;
+    }
 
     /**
      * A writer appending from {@code tail}, with everything before it durable.
@@ -285,7 +293,9 @@ public final class LogWriter {
             if (force) {
                 long f0 = System.nanoTime();
                 file.force();
-                linger.forced(System.nanoTime() - f0);
+                long took = System.nanoTime() - f0;
+                linger.forced(took);
+                forceListener.accept(took);
             }
         } catch (IOException e) {
             failed = e;

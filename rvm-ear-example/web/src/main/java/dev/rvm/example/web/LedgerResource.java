@@ -88,6 +88,22 @@ public class LedgerResource {
         return ledger.statistics();
     }
 
+    /**
+     * What the page's dashboard shows at each refresh, in one request so that balances and counters are of the same
+     * moment: the server's clock (for rates), the balances and the statistics.
+     *
+     * @return {@code atMillis}, {@code balances} and {@code stats}
+     */
+    @GET
+    @Path("dashboard")
+    public Map<String, Object> dashboard() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("atMillis", System.currentTimeMillis());
+        out.put("balances", ledger.balances());
+        out.put("stats", ledger.statistics());
+        return out;
+    }
+
     private static Response error(int status, String code, String message) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", code);
