@@ -1,0 +1,26 @@
+package dev.rvm.core.heap;
+
+import java.util.List;
+
+/**
+ * The result of {@link RecoverableHeap#check()}: a walk of every block of every arena compared with the free lists
+ * and counters. Immutable.
+ *
+ * @param problems what is inconsistent, first ones (empty when the heap is consistent)
+ * @param blocksInUse allocated blocks found by the walk
+ * @param bytesInUse bytes of allocated blocks found by the walk
+ * @param freeBlocks free blocks found by the walk
+ * @param freeBytes bytes of free blocks found by the walk
+ */
+public record HeapCheck(List<String> problems, long blocksInUse, long bytesInUse, long freeBlocks, long freeBytes) {
+
+    /** Copies the problem list. */
+    public HeapCheck {
+        problems = List.copyOf(problems);
+    }
+
+    /** True when no problem was found. */
+    public boolean consistent() {
+        return problems.isEmpty();
+    }
+}
