@@ -135,9 +135,4 @@ public final class RecoverableHeap {
     public HeapCheck check() {
         return heap.check();
     }
-
-    /** The internal heap, for the structures of this module built on it. */
-    Heap internal() {
-        return heap;
-    }
 }
