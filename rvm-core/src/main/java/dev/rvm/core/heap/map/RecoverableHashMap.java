@@ -54,8 +54,9 @@ public final class RecoverableHashMap<K, V> {
     }
 
     /**
-     * Creates an empty map in {@code tx} that can grow to {@code maxBuckets} buckets (256..2^32; its directory
-     * takes {@code maxBuckets / 32} bytes of the heap).
+     * Creates an empty map in {@code tx} that can grow to {@code maxBuckets} buckets (16..2^32). The buckets are
+     * kept in segments of about the square root of {@code maxBuckets} (16..1024 buckets, 8 bytes each), found
+     * through a directory of 8 bytes per segment; the map starts with one segment.
      */
     public static <K, V> RecoverableHashMap<K, V> create(Transaction tx, RecoverableHeap heap, Codec<K> keys,
             Codec<V> values, long maxBuckets) {

@@ -16,12 +16,13 @@ import java.util.function.BiConsumer;
  *
  * <pre>
  * header block, {@value #HEADER} bytes: 0 magic "RVMHMAP1"  8 shape = level (bits 56..63) | split pointer
- *   16 directory address  24 directory slots (int)  28 buckets per segment (int)  64 count stripes, 8 longs
- * directory: one long per segment of buckets (0 = not yet allocated); segment: {@value #SEGMENT} bucket heads
+ *   16 directory address  24 directory slots (int)  28 buckets per segment S (int)  64 count stripes, 8 longs
+ * directory: one long per segment of buckets (0 = not yet allocated); segment: S bucket heads
  * entry: 0 next entry  8 hash (int)  12 key length (int)  16 value length (int)  20 key, then value
  * </pre>
- * Buckets: {@code SEGMENT << level} plus {@code split}; key hash h is in bucket {@code h mod (SEGMENT << level)},
- * or {@code h mod (SEGMENT << level + 1)} if that is below the split pointer.
+ * S is a power of two near the square root of the largest bucket count (16..1024), so the directory and a
+ * segment are both small. Buckets: {@code S << level} plus {@code split}; key hash h is in bucket
+ * {@code h mod (S << level)}, or {@code h mod (S << level + 1)} if that is below the split pointer.
  *
  * <p>Thread-safe with range locks: an operation locks its bucket head (exclusive to change, shared to read) and
  * re-checks the shape after the lock is granted; the entries of a bucket change only under its head's lock. The
@@ -32,7 +33,8 @@ public final class HashTable {
     /** "RVMHMAP1" little-endian. */
     static final long MAGIC = 0x31504D48_4D5652L;
     static final int HEADER = 128;
-    static final int SEGMENT = 256;
+    private static final int MIN_SEGMENT = 16;
+    private static final int MAX_SEGMENT = 1024;
     private static final int SHAPE = 8;
     private static final int DIRECTORY = 16;
     private static final int STRIPES_AT = 64;
@@ -46,6 +48,7 @@ public final class HashTable {
     private final long at;
     private final long directory;
     private final int slots;
+    private final int segment;
     private final Claims splitter = new Claims(1);
 
     private HashTable(RecoverableHeap heap, long at) {
@@ -54,19 +57,21 @@ public final class HashTable {
         this.at = at;
         this.directory = r.getLong(at + DIRECTORY);
         this.slots = r.getInt(at + 24);
+        this.segment = r.getInt(at + 28);
     }
 
     /** Creates an empty table able to grow to {@code maxBuckets} buckets (rounded up to whole segments). */
     public static HashTable create(Transaction tx, RecoverableHeap heap, long maxBuckets) {
-        if (maxBuckets < SEGMENT || maxBuckets > (1L << 32)) {
-            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "maxBuckets must be " + SEGMENT + ".." + (1L << 32)
-                    + ", got " + maxBuckets);
+        if (maxBuckets < MIN_SEGMENT || maxBuckets > (1L << 32)) {
+            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "maxBuckets must be " + MIN_SEGMENT + ".."
+                    + (1L << 32) + ", got " + maxBuckets);
         }
-        int slots = (int) ((maxBuckets + SEGMENT - 1) / SEGMENT);
+        int segment = segmentFor(maxBuckets);
+        int slots = (int) ((maxBuckets + segment - 1) / segment);
         Region r = heap.region();
         long h = heap.allocate(tx, HEADER);
         long dir = heap.allocate(tx, 8L * slots);
-        long seg = zeroed(tx, heap, 8L * SEGMENT);
+        long seg = zeroed(tx, heap, 8L * segment);
         tx.setRange(r, dir, 8L * slots);
         r.put(dir, new byte[8 * slots], 0, 8 * slots);
         r.putLong(dir, seg);
@@ -75,15 +80,21 @@ public final class HashTable {
         r.putLong(h, MAGIC);
         r.putLong(h + DIRECTORY, dir);
         r.putInt(h + 24, slots);
-        r.putInt(h + 28, SEGMENT);
+        r.putInt(h + 28, segment);
         return new HashTable(heap, h);
+    }
+
+    /** The power of two nearest below the square root of {@code maxBuckets}, within 16..1024. */
+    static int segmentFor(long maxBuckets) {
+        int log = (63 - Long.numberOfLeadingZeros(maxBuckets)) / 2;
+        return Math.max(MIN_SEGMENT, Math.min(MAX_SEGMENT, 1 << log));
     }
 
     /** Opens the table whose header is at {@code address}. */
     public static HashTable open(RecoverableHeap heap, long address) {
         Region r = heap.region();
-        if (address <= 0 || address > r.length() - HEADER || r.getLong(address) != MAGIC
-                || r.getInt(address + 28) != SEGMENT) {
+        int seg = address <= 0 || address > r.length() - HEADER ? 0 : r.getInt(address + 28);
+        if (seg < MIN_SEGMENT || seg > MAX_SEGMENT || Integer.bitCount(seg) != 1 || r.getLong(address) != MAGIC) {
             throw new RvmException(ErrorCode.HEAP_CORRUPT, "no hash map at " + address + " in " + r);
         }
         return new HashTable(heap, address);
@@ -110,10 +121,20 @@ public final class HashTable {
         return n;
     }
 
+    /** Buckets per segment of the bucket array. */
+    public int segmentBuckets() {
+        return segment;
+    }
+
+    /** Segments of the bucket array allocated now (each a heap block). */
+    public long segments() {
+        return (buckets() + segment - 1) / segment;
+    }
+
     /** Buckets now. */
     public long buckets() {
         long shape = r.getLong(at + SHAPE);
-        return ((long) SEGMENT << level(shape)) + split(shape);
+        return ((long) segment << level(shape)) + split(shape);
     }
 
     private static int level(long shape) {
@@ -124,15 +145,15 @@ public final class HashTable {
         return shape & 0x00FF_FFFF_FFFF_FFFFL;
     }
 
-    private static long bucket(int hash, long shape) {
+    private long bucket(int hash, long shape) {
         long h = hash & 0xFFFF_FFFFL;
-        long cap = (long) SEGMENT << level(shape);
+        long cap = (long) segment << level(shape);
         long b = h & (cap - 1);
         return b < split(shape) ? h & (2 * cap - 1) : b;
     }
 
     private long slotAt(long bucket) {
-        return r.getLong(directory + 8 * (bucket / SEGMENT)) + 8 * (bucket % SEGMENT);
+        return r.getLong(directory + 8 * (bucket / segment)) + 8 * (bucket % segment);
     }
 
     /** The hash of a key's bytes (32 bits, well mixed: linear hashing uses its low bits). */
@@ -264,7 +285,7 @@ public final class HashTable {
     private void maybeSplit(Transaction tx) {
         for (int i = 0; i < MAX_SPLITS_PER_INSERT; i++) {
             long buckets = buckets();
-            if (size() <= buckets || buckets >= (long) slots * SEGMENT || !splitter.freeFor(tx, 0)) {
+            if (size() <= buckets || buckets >= (long) slots * segment || !splitter.freeFor(tx, 0)) {
                 return;
             }
             splitter.held(tx, 0);
@@ -278,14 +299,14 @@ public final class HashTable {
         long shape = r.getLong(at + SHAPE);
         int level = level(shape);
         long s = split(shape);
-        long cap = (long) SEGMENT << level;
+        long cap = (long) segment << level;
         long target = s + cap;
-        if (target >= (long) slots * SEGMENT) {
+        if (target >= (long) slots * segment) {
             return;
         }
-        long dirSlot = directory + 8 * (target / SEGMENT);
+        long dirSlot = directory + 8 * (target / segment);
         if (r.getLong(dirSlot) == 0) {
-            long seg = zeroed(tx, heap, 8L * SEGMENT);
+            long seg = zeroed(tx, heap, 8L * segment);
             link(tx, dirSlot, seg);
         }
         long from = slotAt(s);
