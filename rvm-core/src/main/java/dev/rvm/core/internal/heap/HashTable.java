@@ -232,9 +232,11 @@ public final class HashTable {
         if (e != 0 && heap.usableSize(e) >= need) {
             // Two ranges: the key bytes in between do not change and need not be logged.
             tx.setRange(r, e + 16, 4);
-            tx.setRange(r, e + ENTRY_HEADER + key.length, value.length);
             r.putInt(e + 16, value.length);
-            r.put(e + ENTRY_HEADER + key.length, value, 0, value.length);
+            if (value.length > 0) { // the engine checks even an empty put against the declared ranges
+                tx.setRange(r, e + ENTRY_HEADER + key.length, value.length);
+                r.put(e + ENTRY_HEADER + key.length, value, 0, value.length);
+            }
             return false;
         }
         long n = heap.allocate(tx, need);
