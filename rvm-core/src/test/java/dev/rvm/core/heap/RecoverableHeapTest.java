@@ -2,7 +2,6 @@ package dev.rvm.core.heap;
 
 import static dev.rvm.core.RvmAssertions.assertRvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rvm.core.CommitMode;
@@ -206,7 +205,6 @@ class RecoverableHeapTest {
                 Long above = model.ceilingKey(a);
                 assertTrue(below == null || below + model.get(below) <= a - 8, "overlaps the block below");
                 assertTrue(above == null || a + heap.usableSize(a) <= above - 8, "overlaps the block above");
-                assertNotEquals(null, a);
                 model.put(a, heap.usableSize(a));
             } else {
                 Long a = model.keySet().stream().skip(rnd.nextInt(model.size())).findFirst().orElseThrow();
