@@ -19,9 +19,10 @@ import java.util.stream.Stream;
  * directory, each case RVM then MVMap back to back; reported as ratios RVM / MVMap, with the bytes each keeps per
  * entry. Keys and values are longs; keys uniformly random over the populated entries, so every put replaces a value.
  *
- * <p>Run from the project root after {@code mvn -pl rvm-tools -am test-compile}:
- * {@code mvn -q -pl rvm-tools exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.rvm.tools.bench.MapBenchMain
- * -Dexec.args="--entries=100000"}. Options ({@code --key=value}): {@code dir}, {@code entries}, {@code warmup},
+ * <p>Run from the project root after {@code mvn -pl rvm-tools -am test-compile}: {@code java -cp
+ * rvm-core/target/classes:rvm-tools/target/classes:rvm-tools/target/test-classes:H2_JAR
+ * dev.rvm.tools.bench.MapBenchMain --entries=100000} (H2_JAR: the com.h2database:h2 jar of the root pom's version,
+ * in the local Maven repository). Options ({@code --key=value}): {@code dir}, {@code entries}, {@code warmup},
  * {@code measure} (seconds), {@code threads} (comma list). Not thread-safe (a {@code main}).
  */
 public final class MapBenchMain {
@@ -29,7 +30,7 @@ public final class MapBenchMain {
 
     /** What one case does. */
     enum Op {
-        PUT_FLUSH("put FLUSH"), PUT_NO_FLUSH("put NO_FLUSH"), GET("get");
+        PUT_FLUSH("put FLUSH"), PUT_NO_FLUSH("put NO_FLUSH"), GET("get"), GET_NO_TX("get, no tx");
 
         final String label;
 
@@ -81,7 +82,8 @@ public final class MapBenchMain {
         }
         out.println("machine: " + DebitCreditBenchmark.describeMachine(o.dir().resolve("rvm")));
         out.printf("map of %,d long -> long entries; warm-up %.1f s, measured %.1f s per case; NO_FLUSH forces every"
-                + " %,d puts of a thread; RVM get = one transaction with a shared bucket lock%n", o.entries(),
+                + " %,d puts of a thread; RVM get = one transaction with a shared%n  bucket lock; 'get, no tx' = RVM's read without"
+                + " transaction or lock (valid only without concurrent writers; MVMap: its get again)%n", o.entries(),
                 o.warmup(), o.measure(), SYNC_EVERY);
         List<double[]> figures = new ArrayList<>();
         try (RvmMapTarget rvm = new RvmMapTarget(o.dir().resolve("rvm"), o.entries());
@@ -122,6 +124,7 @@ public final class MapBenchMain {
                     long key = rnd.nextLong(entries);
                     switch (op) {
                         case GET -> target.get(key);
+                        case GET_NO_TX -> target.getWithoutTransaction(key);
                         case PUT_FLUSH -> target.put(key, rnd.nextLong(), true);
                         case PUT_NO_FLUSH -> {
                             target.put(key, rnd.nextLong(), false);

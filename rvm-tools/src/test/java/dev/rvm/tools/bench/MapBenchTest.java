@@ -22,11 +22,11 @@ class MapBenchTest {
         List<double[]> figures = MapBenchMain.run(new MapBenchMain.Options(dir.resolve("m"), 2000, 0.05, 0.1,
                 List.of(1, 2)), new PrintStream(buf, true, StandardCharsets.UTF_8));
         String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(6, figures.size(), out);
+        assertEquals(8, figures.size(), out);
         for (double[] f : figures) {
             assertTrue(f[0] > 0 && f[1] > 0, out);
         }
-        assertEquals(6, out.lines().filter(l -> l.contains("RVM/MVMap")).count(), out);
+        assertEquals(8, out.lines().filter(l -> l.contains("RVM/MVMap")).count(), out);
         assertTrue(out.contains("memory per entry: RVM"), out);
     }
 }

@@ -12,6 +12,11 @@ interface MapTarget extends AutoCloseable {
     /** The value of {@code key}, read as the target's consistent read does it. */
     Long get(long key);
 
+    /** The value of {@code key} read without a transaction (RVM: no lock; valid only with no writer running). */
+    default Long getWithoutTransaction(long key) {
+        return get(key);
+    }
+
     /** Makes every earlier put durable. */
     void sync();
 

@@ -63,6 +63,11 @@ final class RvmMapTarget implements MapTarget {
     }
 
     @Override
+    public Long getWithoutTransaction(long key) {
+        return map.get(null, key);
+    }
+
+    @Override
     public void sync() {
         rvm.flush();
     }
