@@ -7,13 +7,8 @@ import dev.rvm.core.RestoreMode;
 import dev.rvm.core.RvmException;
 import dev.rvm.core.RvmOptions;
 import dev.rvm.core.Transaction;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import dev.rvm.core.testing.AckFile;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -33,7 +28,7 @@ public final class HeapChild {
     static final long SIZE = 1L << 20;
     static final int KEYS = 150;
 
-    private static FileChannel acks;
+    private static AckFile acks;
 
     private HeapChild() {
     }
@@ -59,32 +54,18 @@ public final class HeapChild {
         Path dir = Path.of(args[0]);
         long cycle = Long.parseLong(args[1]);
         long seed = Long.parseLong(args[2]);
-        acks = FileChannel.open(Path.of(args[3]), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        acks = AckFile.open(Path.of(args[3]));
         RecoverableMemory rvm = RecoverableMemory.open(options(dir));
         HeapModel.Structures s = HeapModel.Structures.open(rvm.map(HeapWorkload.SEGMENT, 0, SIZE));
         System.out.println("READY");
         System.out.flush();
-        Thread[] threads = new Thread[THREADS];
-        for (int t = 0; t < THREADS; t++) {
-            int me = t;
-            Random rnd = new Random(seed * 31 + t);
-            threads[t] = new Thread(() -> {
-                try {
-                    long seq = cycle * 1_000_000_000L + me * 10_000_000L;
-                    while (true) {
-                        seq = transaction(rvm, s, rnd, me, seq);
-                    }
-                } catch (Throwable e) {
-                    e.printStackTrace();
-                    System.exit(3);
-                }
-            }, "heap-" + t);
-            threads[t].start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
+        AckFile.runWorkers(THREADS, "heap", me -> {
+            Random rnd = new Random(seed * 31 + me);
+            long seq = cycle * 1_000_000_000L + me * 10_000_000L;
+            while (true) {
+                seq = transaction(rvm, s, rnd, me, seq);
+            }
+        });
     }
 
     private static long transaction(RecoverableMemory rvm, HeapModel.Structures s, Random rnd, int me, long seq) {
@@ -137,15 +118,6 @@ public final class HeapChild {
     }
 
     private static void ack(String line) {
-        synchronized (HeapChild.class) {
-            try {
-                ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-                while (b.hasRemaining()) {
-                    acks.write(b);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        acks.write(line);
     }
 }

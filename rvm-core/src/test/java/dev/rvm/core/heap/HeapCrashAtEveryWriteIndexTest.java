@@ -2,15 +2,14 @@ package dev.rvm.core.heap;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rvm.core.RecoverableMemory;
 import dev.rvm.core.Statistics;
+import dev.rvm.core.testing.CrashSweep;
 import dev.rvm.core.testing.ManualExecutor;
 import dev.rvm.core.testing.QuietLogs;
 import dev.rvm.core.testing.SimulatedCrash;
 import dev.rvm.core.testing.SimulatedStorage;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +38,7 @@ class HeapCrashAtEveryWriteIndexTest {
 
     /** One workload run, crashed at an operation index or not. */
     private record Run(SimulatedStorage storage, HeapWorkload workload, SimulatedCrash crash, long setupOps,
-            long ops, Statistics stats) {
+            long ops, Statistics stats) implements CrashSweep.Crashed {
     }
 
     private static Run run(long crashAt) {
@@ -97,32 +96,7 @@ class HeapCrashAtEveryWriteIndexTest {
         Run full = run(-1);
         long from = ONLY >= 0 ? ONLY : full.setupOps();
         long to = ONLY >= 0 ? ONLY + 1 : full.ops();
-        List<String> failures = new ArrayList<>();
-        int recoveries = 0;
-        for (long k = from; k < to && failures.size() <= 30; k++) {
-            Run crashed = run(k);
-            if (crashed.crash() == null) {
-                failures.add("k=" + k + ": the workload did not reach operation " + k);
-                continue;
-            }
-            for (int seed = 0; seed < SEEDS; seed++) {
-                recoveries++;
-                String where = "crash at operation k=" + k + " [" + crashed.crash().getMessage() + "], reboot seed "
-                        + seed + ": ";
-                try {
-                    for (String p : recoverAndJudge(crashed.storage().reboot(seed), crashed.workload().candidates())) {
-                        failures.add(where + p);
-                    }
-                } catch (RuntimeException | AssertionError e) {
-                    failures.add(where + "recovery threw " + e);
-                }
-            }
-        }
-        System.out.printf("HeapCrashAtEveryWriteIndexTest: %d crash points (operations %d..%d), %d recoveries%n",
-                to - from, from, to - 1, recoveries);
-        if (!failures.isEmpty()) {
-            fail(failures.size() + " problem(s), first ones:\n  "
-                    + String.join("\n  ", failures.subList(0, Math.min(30, failures.size()))));
-        }
+        CrashSweep.everyIndex("HeapCrashAtEveryWriteIndexTest", from, to, SEEDS, HeapCrashAtEveryWriteIndexTest::run,
+                (crashed, rebooted, seed) -> recoverAndJudge(rebooted, crashed.workload().candidates()));
     }
 }

@@ -46,6 +46,16 @@ final class HeapWorkload {
                 .truncationExecutor(executor).build();
     }
 
+    /** Creates segment {@code SEGMENT} of {@code size} bytes and formats a heap of {@code arenas} over it (FLUSH). */
+    static RecoverableHeap formatted(RecoverableMemory rvm, long size, int arenas) {
+        rvm.createSegment(SEGMENT, size);
+        try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
+            RecoverableHeap heap = RecoverableHeap.format(tx, rvm.map(SEGMENT, 0, size), arenas);
+            tx.commit(CommitMode.FLUSH);
+            return heap;
+        }
+    }
+
     /** Creates the segment, the heap and its structures, committed with FLUSH. */
     static HeapModel.Structures setUp(RecoverableMemory rvm, long size, int arenas, long maxBuckets) {
         rvm.createSegment(SEGMENT, size);

@@ -42,12 +42,8 @@ class RecoverableHashMapTest {
     @BeforeEach
     void open() {
         rvm = RecoverableMemory.open(RvmAssertions.small(dir).logSize(8 << 20).build());
-        rvm.createSegment("heap", SIZE);
-        r = rvm.map("heap", 0, SIZE);
-        try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
-            heap = RecoverableHeap.format(tx, r, 4);
-            tx.commit(CommitMode.FLUSH);
-        }
+        heap = HeapWorkload.formatted(rvm, SIZE, 4);
+        r = heap.region();
     }
 
     @AfterEach
@@ -139,7 +135,7 @@ class RecoverableHashMapTest {
         }
         rvm.close();
         rvm = RecoverableMemory.open(RvmAssertions.small(dir).build());
-        r = rvm.map("heap", 0, SIZE);
+        r = rvm.map(HeapWorkload.SEGMENT, 0, SIZE);
         heap = RecoverableHeap.open(r);
         RecoverableHashMap<String, Long> m = RecoverableHashMap.open(heap, heap.root(0), Codecs.STRING, Codecs.LONG);
         assertEquals(3000, m.size());

@@ -36,12 +36,8 @@ class RecoverableHeapTest {
     @BeforeEach
     void open() {
         rvm = RecoverableMemory.open(RvmAssertions.small(dir).build());
-        rvm.createSegment("heap", SIZE);
-        r = rvm.map("heap", 0, SIZE);
-        try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
-            heap = RecoverableHeap.format(tx, r, 1);
-            tx.commit(CommitMode.FLUSH);
-        }
+        heap = HeapWorkload.formatted(rvm, SIZE, 1);
+        r = heap.region();
     }
 
     @AfterEach
@@ -114,7 +110,7 @@ class RecoverableHeapTest {
         HeapStatistics s = heap.statistics();
         rvm.close();
         rvm = RecoverableMemory.open(RvmAssertions.small(dir).build());
-        r = rvm.map("heap", 0, SIZE);
+        r = rvm.map(HeapWorkload.SEGMENT, 0, SIZE);
         assertTrue(RecoverableHeap.isFormatted(r));
         heap = RecoverableHeap.open(r);
         assertEquals(a, heap.root(3));
