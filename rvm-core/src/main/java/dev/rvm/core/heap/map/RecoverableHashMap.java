@@ -80,13 +80,23 @@ public final class RecoverableHashMap<K, V> {
 
     /** The value of {@code key}, or null; with a transaction, under a shared lock on the key's bucket. */
     public V get(Transaction tx, K key) {
-        byte[] v = table.get(tx, encodeKey(key));
+        byte[] v = table.get(tx, encodeKey(key), false);
+        return v == null ? null : values.decode(v);
+    }
+
+    /**
+     * The value of {@code key}, or null, with the key's bucket locked exclusively until {@code tx} ends (as
+     * {@code SELECT ... FOR UPDATE}): lock the keys a transaction will change in a fixed order this way, and two
+     * transactions changing the same keys queue instead of deadlocking on a shared-to-exclusive upgrade.
+     */
+    public V getForUpdate(Transaction tx, K key) {
+        byte[] v = table.get(need(tx), encodeKey(key), true);
         return v == null ? null : values.decode(v);
     }
 
     /** True if the map holds {@code key}. */
     public boolean containsKey(Transaction tx, K key) {
-        return table.get(tx, encodeKey(key)) != null;
+        return table.get(tx, encodeKey(key), false) != null;
     }
 
     /**

@@ -32,7 +32,7 @@ public final class Claims {
     public int pick(Transaction tx, int preferred) {
         int n = holders.length();
         for (int i = 0; i < n; i++) {
-            if (holders.get(i) == tx) {
+            if (same(holders.get(i), tx)) {
                 return i;
             }
         }
@@ -49,12 +49,17 @@ public final class Claims {
     /** True if no live transaction other than {@code tx} is known to hold stripe {@code i}. */
     public boolean freeFor(Transaction tx, int i) {
         Transaction h = holders.get(i);
-        return h == null || h == tx || !live(h);
+        return h == null || same(h, tx) || !live(h);
     }
 
     /** Records that {@code tx} now holds stripe {@code i} (after it took the stripe's range lock). */
     public void held(Transaction tx, int i) {
         holders.set(i, tx);
+    }
+
+    /** By id, not identity: a view of a transaction (as the resource adapter hands out) is the transaction. */
+    private static boolean same(Transaction a, Transaction b) {
+        return a != null && a.id() == b.id();
     }
 
     private static boolean live(Transaction t) {

@@ -210,10 +210,13 @@ public final class HashTable {
         return Arrays.equals(stored, key);
     }
 
-    /** The value bytes of {@code key}, or null; with {@code tx}, under a shared lock on the bucket. */
-    public byte[] get(Transaction tx, byte[] key) {
+    /**
+     * The value bytes of {@code key}, or null; with {@code tx}, under a lock on the bucket: shared, or exclusive
+     * if {@code forUpdate}.
+     */
+    public byte[] get(Transaction tx, byte[] key, boolean forUpdate) {
         int h = hash(key);
-        long e = find(lockBucket(tx, h, false), key, h, null);
+        long e = find(lockBucket(tx, h, forUpdate), key, h, null);
         if (e == 0) {
             return null;
         }
