@@ -11,8 +11,11 @@ import java.util.List;
  * @param bytesInUse bytes of allocated blocks found by the walk
  * @param freeBlocks free blocks found by the walk
  * @param freeBytes bytes of free blocks found by the walk
+ * @param deferredBlocks blocks among those in use whose free is recorded but not yet merged into their arena (a
+ *        free made while another transaction held the arena; the next holder of the arena merges them)
  */
-public record HeapCheck(List<String> problems, long blocksInUse, long bytesInUse, long freeBlocks, long freeBytes) {
+public record HeapCheck(List<String> problems, long blocksInUse, long bytesInUse, long freeBlocks, long freeBytes,
+        long deferredBlocks) {
 
     /** Copies the problem list. */
     public HeapCheck {

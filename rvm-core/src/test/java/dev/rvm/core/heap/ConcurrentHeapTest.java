@@ -84,6 +84,62 @@ class ConcurrentHeapTest {
                 map.size(), blocks.size(), retries.get(), st.lockWaits(), st.deadlocks());
     }
 
+    /**
+     * A transaction freeing a block of an arena another live transaction holds does not wait for it: the free is
+     * deferred (with a lock timeout of 1 s, waiting would fail with LOCK_TIMEOUT), the heap stays consistent with
+     * the free recorded, and the next transaction holding that arena merges it.
+     */
+    @Test
+    void aFreeIntoAnArenaAnotherTransactionHoldsIsDeferredNotWaitedFor() throws Exception {
+        try (RecoverableMemory rvm = RecoverableMemory.open(RvmAssertions.small(dir).lockTimeout(Duration.ofSeconds(1))
+                .build())) {
+            RecoverableHeap heap = HeapWorkload.formatted(rvm, 256 * 1024, 2);
+            long victim;
+            long buddy; // allocated by the same transaction, so in the same arena
+            try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
+                victim = heap.allocate(tx, 100);
+                buddy = heap.allocate(tx, 100);
+                tx.commit(CommitMode.FLUSH);
+            }
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread holder = new Thread(() -> {
+                try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
+                    heap.free(tx, buddy); // holds the arena the victim is in
+                    holding.countDown();
+                    release.await();
+                    tx.commit(CommitMode.FLUSH);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            holder.start();
+            holding.await();
+            try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
+                heap.free(tx, victim);
+                RvmException twice = org.junit.jupiter.api.Assertions.assertThrows(RvmException.class,
+                        () -> heap.free(tx, victim));
+                assertEquals(ErrorCode.ILLEGAL_ARGUMENT, twice.code());
+                tx.commit(CommitMode.FLUSH);
+            }
+            release.countDown();
+            holder.join();
+            HeapCheck c = heap.check();
+            assertTrue(c.consistent(), c.problems().toString());
+            assertEquals(1, c.deferredBlocks(), "the free is recorded, not yet merged");
+            for (int i = 0; i < 2; i++) { // one transaction per arena: one of them holds the victim's arena
+                try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
+                    heap.allocate(tx, 10);
+                    tx.commit(CommitMode.FLUSH);
+                }
+            }
+            c = heap.check();
+            assertTrue(c.consistent(), c.problems().toString());
+            assertEquals(0, c.deferredBlocks(), "the next holder of the arena merged it");
+            assertEquals(2, c.blocksInUse(), "the two small blocks; victim and buddy merged back");
+        }
+    }
+
     private static HeapModel run(RecoverableMemory rvm, HeapModel.Structures s, int me, AtomicLong retries) {
         Random rnd = new Random(1000 + me);
         HeapModel m = HeapModel.empty();

@@ -180,10 +180,11 @@ record HeapModel(Map<String, String> map, Map<Integer, List<Long>> blocks) {
         HeapCheck check = s.heap().check();
         p.addAll(check.problems());
         HashTable t = HashTable.open(s.heap(), s.map().address());
-        long expected = 1 + found.blocks.size() + 2 + t.segments() + s.map().size();
+        long expected = 1 + found.blocks.size() + 2 + t.segments() + s.map().size() + check.deferredBlocks();
         if (check.blocksInUse() != expected) {
             p.add("blocks in use " + check.blocksInUse() + ", reachable " + expected + " (table, " + found.blocks.size()
-                    + " raw, map header and directory, " + t.segments() + " segments, " + s.map().size() + " entries)");
+                    + " raw, map header and directory, " + t.segments() + " segments, " + s.map().size() + " entries, "
+                    + check.deferredBlocks() + " deferred frees)");
         }
         if (s.map().size() != found.map.size()) {
             p.add("map size() says " + s.map().size() + ", iteration found " + found.map.size());

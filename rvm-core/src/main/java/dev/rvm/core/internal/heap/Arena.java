@@ -5,6 +5,8 @@ import static dev.rvm.core.internal.heap.HeapFormat.ARENA_HEADER;
 import static dev.rvm.core.internal.heap.HeapFormat.ARENA_TAIL;
 import static dev.rvm.core.internal.heap.HeapFormat.A_BLOCKS;
 import static dev.rvm.core.internal.heap.HeapFormat.A_COUNTERS_LENGTH;
+import static dev.rvm.core.internal.heap.HeapFormat.A_DEFERRED;
+import static dev.rvm.core.internal.heap.HeapFormat.DEFERRED_MARK;
 import static dev.rvm.core.internal.heap.HeapFormat.A_HEADS;
 import static dev.rvm.core.internal.heap.HeapFormat.A_IN_USE;
 import static dev.rvm.core.internal.heap.HeapFormat.A_MASK;
@@ -234,6 +236,41 @@ public final class Arena {
         }
     }
 
+    /** Where this arena keeps the head of its list of deferred frees into arena {@code target}. */
+    long deferredSlot(int target) {
+        return base + A_DEFERRED + 8L * target;
+    }
+
+    /**
+     * Records the free of {@code block}, a block of arena {@code target} that another transaction holds, on this
+     * arena's list for {@code target} (linked through the block's payload, marked so a second free is refused).
+     * This arena must be held by {@code tx}; the block is merged into {@code target} later by {@link #drain}.
+     */
+    void defer(Transaction tx, long block, int target) {
+        long slot = deferredSlot(target);
+        tx.setRange(r, slot, 8);
+        tx.setRange(r, block + 8, 16);
+        r.putLong(block + 8, r.getLong(slot));
+        r.putLong(block + 16, DEFERRED_MARK);
+        r.putLong(slot, block);
+    }
+
+    /**
+     * Frees into this arena (held by {@code tx}) the blocks that {@code from} deferred for it. The caller has
+     * checked that no other live transaction holds {@code from}, whose holder alone pushes onto that list.
+     */
+    void drain(Transaction tx, Arena from) {
+        long slot = from.deferredSlot(index);
+        tx.setRange(r, slot, 8);
+        long b = r.getLong(slot);
+        r.putLong(slot, 0);
+        while (b != 0) {
+            long next = r.getLong(b + 8);
+            free(tx, b);
+            b = next;
+        }
+    }
+
     /** The largest free block, found in the highest non-empty class (read without the lock: approximate). */
     long largestFree() {
         long mask = mask();
@@ -242,7 +279,9 @@ public final class Arena {
         }
         int cls = 63 - Long.numberOfLeadingZeros(mask);
         long best = 0;
-        for (long b = head(cls); b != 0 && b >= first && b < sentinel; b = r.getLong(b + 8)) {
+        // Read without the lock: bounded, so a list changing under the walk cannot keep it going.
+        int steps = 0;
+        for (long b = head(cls); b != 0 && b >= first && b < sentinel && steps++ < 100_000; b = r.getLong(b + 8)) {
             best = Math.max(best, size(r.getLong(b)));
         }
         return best;

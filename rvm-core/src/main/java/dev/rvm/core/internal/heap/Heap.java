@@ -43,8 +43,9 @@ public final class Heap {
 
     /** Writes an empty heap of {@code count} arenas over the whole region, in {@code tx}. */
     public static Heap format(Transaction tx, Region region, int count) {
-        if (count < 1 || count > 64) {
-            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "arena count must be 1..64, got " + count);
+        if (count < 1 || count > HeapFormat.MAX_ARENAS) {
+            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "arena count must be 1.." + HeapFormat.MAX_ARENAS
+                    + ", got " + count);
         }
         long arenaSize = ((region.length() - HEADER_SIZE) / count) & -ALIGN;
         if (arenaSize < MIN_ARENA) {
@@ -115,7 +116,7 @@ public final class Heap {
                     + maxAllocation() + " (the size of one arena) in " + r);
         }
         long block = HeapFormat.blockSize(size);
-        int home = claims.pick(tx, Math.floorMod(Long.hashCode(tx.id()), arenas.length));
+        int home = claims.pick(tx, preferred(tx));
         long got = allocateIn(tx, home, block);
         for (int k = 1; got == 0 && k < arenas.length; k++) {
             int i = (home + k) % arenas.length;
@@ -135,17 +136,50 @@ public final class Heap {
         Arena a = arenas[i];
         a.hold(tx);
         claims.held(tx, i);
+        drainInto(tx, a);
         return a.allocate(tx, block);
     }
 
-    /** Frees the block whose payload starts at {@code address}, in {@code tx}. */
+    /**
+     * Frees the block whose payload starts at {@code address}, in {@code tx}. If another live transaction holds the
+     * block's arena, the free is deferred instead of waiting for it (two transactions freeing into each other's
+     * arenas would deadlock): it is recorded in an arena {@code tx} holds and merged by the next transaction that
+     * holds the block's arena.
+     */
     public void free(Transaction tx, long address) {
         long block = address - BLOCK_HEADER;
         Arena a = arenaOf(block, "free");
+        checkAllocated(block, "free");
+        if (r.getLong(block + 16) == HeapFormat.DEFERRED_MARK) {
+            throw notABlock(address, "free", "its free is already recorded (freed twice?)");
+        }
+        if (!claims.freeFor(tx, a.index())) {
+            int home = claims.pick(tx, preferred(tx));
+            if (home != a.index()) {
+                Arena h = arenas[home];
+                h.hold(tx);
+                claims.held(tx, home);
+                h.defer(tx, block, a.index());
+                return;
+            }
+        }
         a.hold(tx);
         claims.held(tx, a.index());
-        checkAllocated(block, "free");
+        drainInto(tx, a);
         a.free(tx, block);
+    }
+
+    /** Merges into {@code a} (held by {@code tx}) the frees other arenas deferred for it, where nobody holds them. */
+    private void drainInto(Transaction tx, Arena a) {
+        for (Arena other : arenas) {
+            if (other != a && r.getLong(other.deferredSlot(a.index())) != 0 && claims.freeFor(tx, other.index())) {
+                a.drain(tx, other);
+            }
+        }
+    }
+
+    private int preferred(Transaction tx) {
+        return Math.floorMod(Long.hashCode(tx.id()), arenas.length);
     }
 
     /** Payload bytes of the allocated block at {@code address} (at least what was asked for). */
@@ -198,7 +232,7 @@ public final class Heap {
 
     /** The arena a transaction would allocate in now, so structures can stripe their own counters alike. */
     public int homeArena(Transaction tx) {
-        return claims.pick(tx, Math.floorMod(Long.hashCode(tx.id()), arenas.length));
+        return claims.pick(tx, preferred(tx));
     }
 
     /** A snapshot of the space figures. */

@@ -1,6 +1,7 @@
 package dev.rvm.core.internal.heap;
 
 import static dev.rvm.core.internal.heap.HeapFormat.CLASSES;
+import static dev.rvm.core.internal.heap.HeapFormat.DEFERRED_MARK;
 import static dev.rvm.core.internal.heap.HeapFormat.MIN_BLOCK;
 import static dev.rvm.core.internal.heap.HeapFormat.TAG_END;
 import static dev.rvm.core.internal.heap.HeapFormat.TAG_FREE;
@@ -31,6 +32,7 @@ final class HeapChecker {
     private long usedBytes;
     private long freeBlocks;
     private long freeBytes;
+    private long deferred;
 
     HeapChecker(Region region) {
         this.r = region;
@@ -40,7 +42,27 @@ final class HeapChecker {
         for (Arena a : arenas) {
             checkArena(a);
         }
-        return new HeapCheck(problems, usedBlocks, usedBytes, freeBlocks, freeBytes);
+        checkDeferred(arenas);
+        return new HeapCheck(problems, usedBlocks, usedBytes, freeBlocks, freeBytes, deferred);
+    }
+
+    /** Every deferred free: a block in use of its target arena, marked, listed once. */
+    private void checkDeferred(Arena[] arenas) {
+        Set<Long> seen = new HashSet<>();
+        for (Arena from : arenas) {
+            for (Arena to : arenas) {
+                int steps = 0;
+                for (long b = r.getLong(from.deferredSlot(to.index())); b != 0; b = r.getLong(b + 8)) {
+                    if (!to.contains(b) || tag(r.getLong(b)) != TAG_USED || r.getLong(b + 16) != DEFERRED_MARK
+                            || !seen.add(b) || steps++ > 10_000_000) {
+                        problem(from, "deferred free " + b + " for arena " + to.index()
+                                + " is not a marked block in use of that arena, or is listed twice");
+                        return;
+                    }
+                    deferred++;
+                }
+            }
+        }
     }
 
     private void problem(Arena a, String what) {

@@ -10,7 +10,9 @@ package dev.rvm.core.internal.heap;
  *   32 region length when formatted    64 root slots, {@value #ROOTS} longs
  * arena i, at first + i * arenaSize:
  *   0  non-empty size classes (bit mask, long)   8 bytes in use   16 blocks in use   24 reserved
- *   32 free-list heads, {@value #CLASSES} longs; blocks start at {@value #ARENA_HEADER}
+ *   32 free-list heads, {@value #CLASSES} longs
+ *   32 + 8 * CLASSES: deferred frees, one list head per arena j (64 longs): blocks of arena j freed by a
+ *      transaction holding this arena while another held j; blocks start at {@value #ARENA_HEADER}
  *   the last 16 bytes: an end sentinel header (in use, size 0), so coalescing stops at the arena's end
  * block, 16-byte aligned, size a multiple of 16, at least {@value #MIN_BLOCK}:
  *   0  header: tag (bits 48..63) | size (bits 4..47) | previous block in use (bit 1)
@@ -31,6 +33,8 @@ public final class HeapFormat {
     public static final int ROOTS = 16;
     /** Offset of root slot 0 in the header. */
     public static final int ROOTS_AT = 64;
+    /** Most arenas a heap may have (one deferred-free list per arena in each arena's header). */
+    public static final int MAX_ARENAS = 64;
     /** Number of size classes (one bit each in the arena's mask). */
     public static final int CLASSES = 64;
     /** Size classes of exactly one block size: 32, 48, ..., 512 bytes. */
@@ -38,7 +42,7 @@ public final class HeapFormat {
     /** Largest block size with a class of its own. */
     public static final int EXACT_LIMIT = 512;
     /** Bytes of an arena's header, before its first block. */
-    public static final int ARENA_HEADER = 32 + CLASSES * 8;
+    public static final int ARENA_HEADER = 32 + CLASSES * 8 + MAX_ARENAS * 8;
     /** The end sentinel's room at an arena's end. */
     public static final int ARENA_TAIL = 16;
     /** Block alignment and size granularity. */
@@ -61,6 +65,9 @@ public final class HeapFormat {
     static final int A_IN_USE = 8;
     static final int A_BLOCKS = 16;
     static final int A_HEADS = 32;
+    static final int A_DEFERRED = A_HEADS + CLASSES * 8;
+    /** Written at payload offset 8 of a block whose free is deferred: a second free of it is refused. */
+    static final long DEFERRED_MARK = 0x44454645_52524544L;
     /** The arena's mask and counters: declaring this range is what "holding the arena" means. */
     static final int A_COUNTERS_LENGTH = 24;
 
