@@ -84,7 +84,8 @@ public final class RecoverableHeap {
 
     /**
      * Frees an allocated block in {@code tx} ({@code rds_free}) and merges it with free neighbours. Locks the
-     * block's arena until {@code tx} ends.
+     * block's arena until {@code tx} ends, or, if another live transaction holds that arena, records the free in an
+     * arena {@code tx} holds, to be merged by the arena's next holder (the block counts as in use until then).
      *
      * @throws dev.rvm.core.RvmException {@code ILLEGAL_ARGUMENT} for an address that is not an allocated block
      *         (outside the heap, misaligned, or already free)

@@ -15,10 +15,10 @@
  * arena: one it already holds, else one no live transaction holds (an in-memory hint per arena says who holds it;
  * the lock, not the hint, is what excludes), else it queues on its preferred arena. So up to as many transactions
  * as there are arenas allocate at once without waiting for one another. Freeing a block locks the block's own
- * arena, which may be held by another transaction: the free then waits for it, and two transactions freeing into
- * each other's arenas end with {@code DEADLOCK} for one of them (retry it), as any two transactions locking ranges
- * in opposite orders do. The hints need no lock; the lock manager's own mutex is per segment and held only for
- * the lock call.
+ * arena when no other live transaction holds it; when one does, the free is deferred instead of waited for: it is
+ * recorded in an arena the freeing transaction holds and merged by the next transaction holding the block's arena
+ * (waiting would let two transactions freeing into each other's arenas deadlock). The hints need no lock; the
+ * lock manager's own mutex is per segment and held only for the lock call.
  *
  * <p><b>Allocation.</b> Blocks are 16-byte aligned with an 8-byte header (payload addresses are 8-aligned).
  * Sizes up to 512 bytes have a class each (exact fit, constant time); above, one class per power of two with a
