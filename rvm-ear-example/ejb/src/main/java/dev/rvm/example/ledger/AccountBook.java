@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * call runs in the caller's transaction ({@code RvmConnection.transaction()} inside the container): opening,
  * closing and transfers commit or roll back with the audit row.
  *
- * <p>Thread-safe: the map locks the buckets of the names a transaction touches until it ends; a transfer locks its
- * two accounts in name order, so two opposite transfers queue instead of deadlocking. One book per region is kept
+ * <p>Thread-safe: the map locks the buckets of the names a transaction touches until it ends; {@link #lock} takes a
+ * transfer's two accounts in name order, so two opposite transfers queue instead of deadlocking. One book per region is kept
  * (by region), so that the heap's arena hints are shared by every caller.
  */
 public final class AccountBook {
@@ -97,24 +97,20 @@ public final class AccountBook {
     }
 
     /**
-     * Moves {@code amount} from {@code from} to {@code to}; returns the new balance of {@code from} (negative if
-     * the caller must reject the transfer as an overdraft and roll back).
-     *
-     * @throws LedgerException {@code UNKNOWN_ACCOUNT} naming the account that is not open
+     * Locks the accounts {@code a} and {@code b} exclusively until {@code tx} ends, in name order (so two transfers
+     * between the same accounts in opposite directions queue instead of deadlocking), and returns their balances,
+     * null for a name that is not open.
      */
-    public long transfer(Transaction tx, String from, String to, long amount) {
-        boolean fromFirst = from.compareTo(to) < 0;
-        Long first = balances.getForUpdate(tx, fromFirst ? from : to);
-        Long second = balances.getForUpdate(tx, fromFirst ? to : from);
-        Long src = fromFirst ? first : second;
-        Long dst = fromFirst ? second : first;
-        if (src == null || dst == null) {
-            throw new LedgerException(LedgerException.Reason.UNKNOWN_ACCOUNT, "no account "
-                    + (src == null ? from : to), null);
-        }
-        balances.put(tx, from, src - amount);
-        balances.put(tx, to, dst + amount);
-        return src - amount;
+    public Long[] lock(Transaction tx, String a, String b) {
+        boolean aFirst = a.compareTo(b) < 0;
+        Long first = balances.getForUpdate(tx, aFirst ? a : b);
+        Long second = balances.getForUpdate(tx, aFirst ? b : a);
+        return aFirst ? new Long[] {first, second} : new Long[] {second, first};
+    }
+
+    /** Sets the balance of an open account, locked by {@link #lock} in {@code tx}. */
+    public void set(Transaction tx, String name, long balance) {
+        balances.put(tx, name, balance);
     }
 
     /** Every account and balance, sorted by name, each read under a shared lock. */

@@ -48,24 +48,29 @@ class AccountBookTest {
             });
             inTransaction(rvm, r, true, tx -> {
                 AccountBook book = AccountBook.of(tx, r);
-                assertEquals(60, book.transfer(tx, "alice", "bob", 40));
+                Long[] both = book.lock(tx, "bob", "alice");
+                assertEquals(0L, both[0]);
+                assertEquals(100L, both[1]);
+                book.set(tx, "alice", 60);
+                book.set(tx, "bob", 40);
                 assertEquals(List.of(new Balance("alice", 60), new Balance("bob", 40)), book.all(tx));
-                LedgerException e = assertThrows(LedgerException.class, () -> book.transfer(tx, "alice", "zoe", 1));
-                assertEquals(LedgerException.Reason.UNKNOWN_ACCOUNT, e.reason());
+                assertNull(book.lock(tx, "alice", "zoe")[1], "zoe is not open");
                 assertEquals(LedgerException.Reason.INVALID_REQUEST,
                         assertThrows(LedgerException.class, () -> book.close(tx, "alice")).reason());
             });
             inTransaction(rvm, r, false, tx -> {
                 AccountBook book = AccountBook.of(tx, r);
                 book.open(tx, "carol", 7);
-                book.transfer(tx, "bob", "alice", 40);
+                book.set(tx, "bob", 0);
                 assertTrue(book.close(tx, "bob"));
             });
             inTransaction(rvm, r, true, tx -> {
                 AccountBook book = AccountBook.of(tx, r);
                 assertNull(book.balance(tx, "carol"), "the rolled-back opening left nothing");
                 assertEquals(40L, book.balance(tx, "bob"));
-                book.transfer(tx, "bob", "alice", 40);
+                book.lock(tx, "alice", "bob");
+                book.set(tx, "bob", 0);
+                book.set(tx, "alice", 100);
                 assertTrue(book.close(tx, "bob"));
                 assertFalse(book.close(tx, "bob"));
             });
