@@ -47,6 +47,7 @@ class HeapKillChildJvmTest {
         long t0 = System.nanoTime();
         int acknowledged = 0;
         int inFlightPresent = 0;
+        long deferredFound = 0;
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
             String where = "cycle " + cycle + " (rvm.killSeed=" + SEED + ")";
             boolean early = random.nextInt(10) == 0;
@@ -72,6 +73,7 @@ class HeapKillChildJvmTest {
             try (RecoverableMemory rvm = RecoverableMemory.open(HeapChild.options(store))) {
                 HeapModel.Structures s = HeapModel.Structures.open(rvm.map(HeapWorkload.SEGMENT, 0, HeapChild.SIZE));
                 assertEquals(List.of(), HeapModel.problems(s, candidates), where);
+                deferredFound += s.heap().check().deferredBlocks();
                 HeapModel found = HeapModel.read(s, new ArrayList<>());
                 for (int t = 0; t < HeapChild.THREADS; t++) {
                     HeapModel chosen = options.get(t).get(options.get(t).size() - 1);
@@ -85,8 +87,8 @@ class HeapKillChildJvmTest {
             }
         }
         System.out.printf("HeapKillChildJvmTest: %d SIGKILL cycles in %d s, %d acknowledged commits checked, %d"
-                + " in-flight commits found present, seed %d%n", CYCLES, (System.nanoTime() - t0) / 1_000_000_000L,
-                acknowledged, inFlightPresent, SEED);
+                + " in-flight commits found present, %d deferred frees found after recovery, seed %d%n", CYCLES,
+                (System.nanoTime() - t0) / 1_000_000_000L, acknowledged, inFlightPresent, deferredFound, SEED);
     }
 
     /** The part of a model that belongs to thread {@code t}: its keys and its slots. */
