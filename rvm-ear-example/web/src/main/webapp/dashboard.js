@@ -10,7 +10,7 @@
   var PERIOD = match ? Math.max(100, parseInt(match[1], 10)) : 1000;
   var KEEP = Math.max(2, Math.round(60000 / PERIOD)); // samples in a minute
   var samples = [];
-  var selectsFilled = false;
+  var shownNames = null; // the account names the selects offer, one per line
   var stopped = false;
 
   function $(id) { return document.getElementById(id); }
@@ -63,19 +63,25 @@
       total += list[i].balance;
     }
     text('total', num(total));
-    if (!selectsFilled && list.length > 0) {
+    var names = [];
+    for (var n = 0; n < list.length; n++) { names.push(list[n].account); }
+    if (names.join('\n') !== shownNames) { // accounts come and go: rebuild the choices, keeping what is chosen
+      var first = shownNames === null;
       var ids = ['from', 'to'];
       for (var k = 0; k < ids.length; k++) {
         var sel = $(ids[k]);
-        for (var j = 0; j < list.length; j++) {
+        var chosen = sel.value;
+        while (sel.firstChild) { sel.removeChild(sel.firstChild); }
+        for (var j = 0; j < names.length; j++) {
           var opt = document.createElement('option');
-          opt.value = list[j].account;
-          opt.textContent = list[j].account;
+          opt.value = names[j];
+          opt.textContent = names[j];
+          opt.selected = names[j] === chosen;
           sel.appendChild(opt);
         }
       }
-      if (list.length > 1) { $('to').selectedIndex = 1; }
-      selectsFilled = true;
+      if (first && names.length > 1) { $('to').selectedIndex = 1; }
+      shownNames = names.join('\n');
     }
   }
 
@@ -219,6 +225,25 @@
       }
       request('GET', 'api/dashboard', null, function (s2, d) { if (s2 === 200 && d) { show(d); } });
     });
+  });
+
+  function accountDone(verb) {
+    return function (status, r, raw) {
+      var out = $('account-result');
+      out.className = status === 200 || status === 201 || status === 204 ? '' : 'error';
+      out.textContent = out.className === '' ? verb + ' ' + $('account-name').value + '.'
+          : 'Not done (HTTP ' + status + '): ' + (r && (r.message || r.error) ? (r.message || r.error) : raw);
+      request('GET', 'api/dashboard', null, function (s2, d) { if (s2 === 200 && d) { show(d); } });
+    };
+  }
+
+  $('account').addEventListener('submit', function (e) {
+    e.preventDefault();
+    request('POST', 'api/accounts', 'name=' + encodeURIComponent($('account-name').value), accountDone('Opened'));
+  });
+
+  $('close-account').addEventListener('click', function () {
+    request('DELETE', 'api/accounts/' + encodeURIComponent($('account-name').value), null, accountDone('Closed'));
   });
 
   /** rvmDashboard.stop() ends the refreshing (after the request in flight), e.g. to read a stable page. */

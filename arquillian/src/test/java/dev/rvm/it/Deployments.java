@@ -28,9 +28,10 @@ final class Deployments {
 
     /** The smallest log, so that the concurrency test truncates it several times. */
     static final String TEST_LOG_SIZE = "<config-property name=\"logSize\">65536</config-property>";
-    /** The example's {@code accounts} region, added if the RAR does not define regions itself. */
+    /** The example's {@code accounts} and {@code book} regions, added if the RAR does not define regions itself. */
     static final String TEST_REGIONS =
-            "<config-property name=\"regions\">main:main:0:1048576,accounts:ledger:0:65536</config-property>";
+            "<config-property name=\"regions\">main:main:0:1048576,book:book:0:1048576"
+            + "</config-property>";
 
     private Deployments() {
     }

@@ -58,7 +58,11 @@ public enum ErrorCode {
     /** The configuration given to {@link RvmOptions} is invalid. */
     BAD_OPTION(1026),
     /** The segment table in the log status block is full. */
-    TOO_MANY_SEGMENTS(1027);
+    TOO_MANY_SEGMENTS(1027),
+    /** A recoverable heap has no free block large enough for an allocation. */
+    HEAP_FULL(1101),
+    /** A region does not hold a recoverable heap or structure, or its metadata is damaged. */
+    HEAP_CORRUPT(1102);
 
     private final int number;
 

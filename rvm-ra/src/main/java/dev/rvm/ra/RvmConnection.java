@@ -3,6 +3,7 @@ package dev.rvm.ra;
 import dev.rvm.core.LatencyListener;
 import dev.rvm.core.Region;
 import dev.rvm.core.Statistics;
+import dev.rvm.core.Transaction;
 import java.util.Set;
 
 /**
@@ -41,6 +42,15 @@ public interface RvmConnection extends AutoCloseable {
      * @throws dev.rvm.core.RvmException {@link dev.rvm.core.ErrorCode#NO_TRANSACTION} outside a transaction
      */
     void lockShared(Region region, long offset, long length);
+
+    /**
+     * The RVM transaction of the current container transaction, for structures that take one (the recoverable heap
+     * and map of {@code dev.rvm.core.heap}). It declares and locks ranges; it cannot be committed, aborted or
+     * prepared (the transaction manager does that), and closing it does nothing.
+     *
+     * @throws dev.rvm.core.RvmException {@link dev.rvm.core.ErrorCode#NO_TRANSACTION} outside a transaction
+     */
+    Transaction transaction();
 
     /** Whether a transaction (JTA or local) is associated with this connection now. */
     boolean inTransaction();

@@ -7,7 +7,7 @@
  *
  * <pre>{@code
  * try (RvmConnection c = factory.getConnection()) {
- *     Region accounts = c.region("accounts");
+ *     Region accounts = c.region("main");
  *     c.setRange(accounts, 8 * id, 8);
  *     accounts.putLong(8 * id, accounts.getLong(8 * id) + amount);
  * }   // commits or rolls back with the JTA transaction, atomically with the other resources in it

@@ -1,7 +1,7 @@
 package dev.rvm.it.probe;
 
-import dev.rvm.core.Region;
-import dev.rvm.example.ledger.Accounts;
+import dev.rvm.core.Transaction;
+import dev.rvm.example.ledger.AccountBook;
 import dev.rvm.example.ledger.LedgerBean;
 import dev.rvm.example.ledger.TransferResult;
 import dev.rvm.ra.RvmConnection;
@@ -97,16 +97,13 @@ public class ProbeServlet extends HttpServlet {
     private void rvmOnlyRoundTrip() throws Exception {
         tx.begin();
         try (RvmConnection c = rvm.getConnection()) {
-            Region region = c.region(Accounts.REGION);
-            Accounts accounts = new Accounts(region);
-            int a = accounts.find("alice");
-            int b = accounts.find("bob");
-            c.setRange(region, Accounts.balanceOffset(a), Long.BYTES);
-            c.setRange(region, Accounts.balanceOffset(b), Long.BYTES);
-            accounts.setBalance(a, accounts.balance(a) - 5);
-            accounts.setBalance(b, accounts.balance(b) + 5);
-            accounts.setBalance(b, accounts.balance(b) - 5);
-            accounts.setBalance(a, accounts.balance(a) + 5);
+            Transaction t = c.transaction();
+            AccountBook book = AccountBook.of(t, c.region(AccountBook.REGION));
+            Long[] balances = book.lock(t, "alice", "bob");
+            book.set(t, "alice", balances[0] - 5);
+            book.set(t, "bob", balances[1] + 5);
+            book.set(t, "bob", balances[1]);
+            book.set(t, "alice", balances[0]);
         } catch (Exception e) {
             tx.rollback();
             throw e;

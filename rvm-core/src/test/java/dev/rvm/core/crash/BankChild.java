@@ -7,6 +7,7 @@ import dev.rvm.core.Region;
 import dev.rvm.core.RestoreMode;
 import dev.rvm.core.RvmOptions;
 import dev.rvm.core.Transaction;
+import dev.rvm.core.testing.AckFile;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ public final class BankChild {
      * Acknowledgements also go to a file, one write(2) per line: a SIGKILL keeps every completed write, whereas
      * lines on a pipe were seen to go missing (the log held outcomes whose acknowledgement never arrived).
      */
-    private static java.nio.channels.FileChannel acks;
+    private static AckFile acks;
 
     private BankChild() {
     }
@@ -76,12 +77,7 @@ public final class BankChild {
         long cycle = Long.parseLong(args[2]);
         long seed = Long.parseLong(args[3]);
         if (args.length > 4) {
-            try {
-                acks = java.nio.channels.FileChannel.open(Path.of(args[4]), java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            acks = AckFile.open(Path.of(args[4]));
         }
         Random cycleRandom = new Random(seed);
         double flushShare = new double[] {0.1, 0.5, 0.9}[cycleRandom.nextInt(3)];
@@ -89,31 +85,18 @@ public final class BankChild {
         RecoverableMemory rvm = RecoverableMemory.open(options(dir));
         Region r = rvm.map(SEGMENT, 0, REGION_SIZE);
         print("READY");
-        Thread[] threads = new Thread[THREADS];
-        for (int t = 0; t < THREADS; t++) {
-            int me = t;
-            Random rnd = new Random(seed * 31 + t);
-            threads[t] = new Thread(() -> {
-                try {
-                    long n = r.getLong(SEQ_AT + me * 8L);
-                    while (true) {
-                        n++;
-                        if (twoPhase) {
-                            twoPhaseTransfer(rvm, r, rnd, me, n, cycle);
-                        } else {
-                            transfer(rvm, r, rnd, me, n, flushShare, restoreShare);
-                        }
-                    }
-                } catch (Throwable e) {
-                    e.printStackTrace();
-                    System.exit(3);
+        AckFile.runWorkers(THREADS, "bank", me -> {
+            Random rnd = new Random(seed * 31 + me);
+            long n = r.getLong(SEQ_AT + me * 8L);
+            while (true) {
+                n++;
+                if (twoPhase) {
+                    twoPhaseTransfer(rvm, r, rnd, me, n, cycle);
+                } else {
+                    transfer(rvm, r, rnd, me, n, flushShare, restoreShare);
                 }
-            }, "bank-" + t);
-            threads[t].start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
+            }
+        });
     }
 
     private static void declare(Transaction tx, Region r, Random rnd, int me, long n) {
@@ -166,14 +149,7 @@ public final class BankChild {
     private static void print(String line) {
         synchronized (OUT) {
             if (acks != null) {
-                try {
-                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-                    while (b.hasRemaining()) {
-                        acks.write(b);
-                    }
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+                acks.write(line);
             }
             OUT.println(line);
             OUT.flush();

@@ -10,6 +10,7 @@ import dev.rvm.core.BranchId;
 import dev.rvm.core.RecoverableMemory;
 import dev.rvm.core.Region;
 import dev.rvm.core.Statistics;
+import dev.rvm.core.testing.CrashSweep;
 import dev.rvm.core.testing.ManualExecutor;
 import dev.rvm.core.testing.QuietLogs;
 import dev.rvm.core.testing.SimulatedCrash;
@@ -43,7 +44,7 @@ class CrashAtEveryWriteIndexTest {
 
     /** The outcome of one workload run. */
     private record Run(SimulatedStorage storage, BankJournal journal, SimulatedCrash crash, long setupOps,
-            long workloadOps, Statistics stats) {
+            long workloadOps, Statistics stats) implements CrashSweep.Crashed {
     }
 
     private static Run run(long crashAt) {
@@ -109,38 +110,9 @@ class CrashAtEveryWriteIndexTest {
         Run full = run(-1);
         long from = ONLY >= 0 ? ONLY : full.setupOps();
         long to = ONLY >= 0 ? ONLY + 1 : full.workloadOps();
-        List<String> failures = new ArrayList<>();
-        int recoveries = 0;
-        for (long k = from; k < to; k++) {
-            Run crashed = run(k);
-            if (crashed.crash() == null) {
-                failures.add("k=" + k + ": the workload did not reach operation " + k + " (not deterministic?)");
-                continue;
-            }
-            for (int seed = 0; seed < SEEDS; seed++) {
-                recoveries++;
-                String where = "crash at operation k=" + k + " [" + crashed.crash().getMessage() + "], reboot seed "
-                        + seed + ": ";
-                try {
-                    List<String> p = BankWorkload.recoverAndJudge(crashed.storage().reboot(seed), crashed.journal().copy(), seed,
-                            seed == 0);
-                    for (String s : p) {
-                        failures.add(where + s);
-                    }
-                } catch (RuntimeException | AssertionError e) {
-                    failures.add(where + "recovery threw " + e);
-                }
-            }
-            if (failures.size() > 30) {
-                break;
-            }
-        }
-        System.out.printf("CrashAtEveryWriteIndexTest: %d crash points (operations %d..%d), %d recoveries%n",
-                to - from, from, to - 1, recoveries);
-        if (!failures.isEmpty()) {
-            fail(failures.size() + " problem(s), first ones:\n  " + String.join("\n  ",
-                    failures.subList(0, Math.min(30, failures.size()))));
-        }
+        CrashSweep.everyIndex("CrashAtEveryWriteIndexTest", from, to, SEEDS, CrashAtEveryWriteIndexTest::run,
+                (crashed, rebooted, seed) -> BankWorkload.recoverAndJudge(rebooted, crashed.journal().copy(), seed,
+                        seed == 0));
     }
 
     /** Region bytes and branches in doubt: what must not depend on how often recovery was interrupted. */

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.rvm.core.BranchId;
 import dev.rvm.core.RecoverableMemory;
 import dev.rvm.core.Region;
+import dev.rvm.core.testing.KilledChild;
 import dev.rvm.core.testing.QuietLogs;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,74 +87,8 @@ class KillChildJvmTest {
 
     private List<String> runAndKill(Path store, boolean twoPhase, int cycle, long seed, boolean early, int delayMs,
             String where) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path err = dir.resolve("child-" + cycle + ".err");
-        Path ackFile = dir.resolve("child-" + cycle + ".acks");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                BankChild.class.getName(), store.toString(), twoPhase ? "two" : "one", Long.toString(cycle),
-                Long.toString(seed), ackFile.toString());
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        List<String> lines = new ArrayList<>();
-        Object ready = new Object();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (lines) {
-                        lines.add(line);
-                    }
-                    if (line.equals("READY")) {
-                        synchronized (ready) {
-                            ready.notifyAll();
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the child died mid-line: what was read is what counts
-            }
-        });
-        reader.start();
-        if (!early) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            synchronized (ready) {
-                while (!hasReady(lines) && p.isAlive() && System.nanoTime() < deadline) {
-                    ready.wait(50);
-                }
-            }
-            if (!hasReady(lines)) {
-                p.destroyForcibly().waitFor();
-                fail(where + ": child not ready; stderr: " + Files.readString(err));
-            }
-        }
-        Thread.sleep(delayMs);
-        if (!p.isAlive()) {
-            fail(where + ": child exited by itself with status " + p.exitValue() + "; stderr: " + Files.readString(err));
-        }
-        p.destroyForcibly();
-        p.waitFor();
-        reader.join();
-        Files.deleteIfExists(err);
-        // The acknowledgement file is the record of what returned; stdout only signals READY.
-        List<String> acked = new ArrayList<>();
-        synchronized (lines) {
-            if (lines.contains("READY")) {
-                acked.add("READY");
-            }
-        }
-        if (Files.exists(ackFile)) {
-            String text = Files.readString(ackFile, StandardCharsets.UTF_8);
-            int complete = text.lastIndexOf('\n') + 1; // a line cut by the kill was not acknowledged
-            for (String l : text.substring(0, complete).split("\n")) {
-                if (!l.isEmpty() && !l.equals("READY")) {
-                    acked.add(l);
-                }
-            }
-            Files.delete(ackFile);
-        }
-        return acked;
+        return KilledChild.runAndKill(dir, cycle, BankChild.class.getName(), List.of(store.toString(),
+                twoPhase ? "two" : "one", Long.toString(cycle), Long.toString(seed)), early, delayMs, where);
     }
 
     private static List<String> tail(List<String> lines, String containing, int n) {
@@ -169,12 +99,6 @@ class KillChildJvmTest {
             }
         }
         return out.subList(Math.max(0, out.size() - n), out.size());
-    }
-
-    private static boolean hasReady(List<String> lines) {
-        synchronized (lines) {
-            return lines.contains("READY");
-        }
     }
 
     private static long[] seqSlots(Path store) {

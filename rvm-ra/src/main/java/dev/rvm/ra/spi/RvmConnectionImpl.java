@@ -79,6 +79,11 @@ public class RvmConnectionImpl implements RvmConnection {
     }
 
     @Override
+    public Transaction transaction() {
+        return new ContainerTransaction(transaction("transaction"));
+    }
+
+    @Override
     public boolean inTransaction() {
         return mc().currentTransaction() != null;
     }

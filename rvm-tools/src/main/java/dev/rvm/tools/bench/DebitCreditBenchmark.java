@@ -159,7 +159,7 @@ public final class DebitCreditBenchmark {
         }
     }
 
-    private static String describeMachine(Path dir) {
+    static String describeMachine(Path dir) {
         String cpu = "unknown CPU";
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             cpu = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.replaceFirst(".*:\\s*", ""))

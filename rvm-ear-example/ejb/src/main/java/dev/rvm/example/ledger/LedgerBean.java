@@ -54,10 +54,22 @@ public class LedgerBean {
         return TransferWork.balances(rvm);
     }
 
-    /** Opens the {@link #OPENING_ACCOUNTS} if the region holds no ledger yet; returns whether it did. */
+    /** Opens the {@link #OPENING_ACCOUNTS} if the account book is empty; returns whether it did. */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public boolean openAccountsIfNew() {
         return TransferWork.createIfNew(rvm, OPENING_ACCOUNTS, OPENING_BALANCE);
+    }
+
+    /** Opens an empty account named {@code name}; false if it is open already. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public boolean openAccount(String name) {
+        return TransferWork.openAccount(rvm, name);
+    }
+
+    /** Closes the account {@code name}, which must be empty; false if there is no such account. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public boolean closeAccount(String name) {
+        return TransferWork.closeAccount(rvm, name);
     }
 
     /** @return the audit trail summed up */

@@ -1,6 +1,6 @@
 package dev.rvm.example.ledger;
 
-import dev.rvm.core.Region;
+import dev.rvm.core.Transaction;
 import dev.rvm.ra.RvmConnection;
 import dev.rvm.ra.RvmConnectionFactory;
 import jakarta.resource.ResourceException;
@@ -23,6 +23,7 @@ final class TransferWork {
      * debit, audit row, credit, and the destination account is checked only when crediting it, so that every
      * failure below happens after both resources have been written to — the point of the example is that nothing
      * of it survives:
+     * The accounts are those of the {@link AccountBook} (opened and closed at run time).
      * <ul>
      *   <li>unknown destination: {@link LedgerException} after the debit and the audit row;</li>
      *   <li>database error (e.g. a memo longer than {@link AuditLog#MEMO_LENGTH}): {@link LedgerException} after
@@ -38,33 +39,24 @@ final class TransferWork {
                     "need two different accounts and an amount in 1.." + MAX_AMOUNT, null);
         }
         try (RvmConnection c = connect(rvm)) {
-            Region region = c.region(Accounts.REGION);
-            Accounts accounts = new Accounts(region);
-            int src = accounts.find(from);
-            if (src < 0) {
+            Transaction tx = c.transaction();
+            AccountBook book = AccountBook.of(tx, c.region(AccountBook.REGION));
+            // Lock both accounts in name order: two opposite transfers then cannot deadlock.
+            Long[] balances = book.lock(tx, from, to);
+            if (balances[0] == null) {
                 throw unknown(from);
             }
-            int dst = accounts.find(to);
-            // Declare (and so lock) both balances in slot order: two opposite transfers then cannot deadlock.
-            if (dst >= 0 && dst < src) {
-                c.setRange(region, Accounts.balanceOffset(dst), Long.BYTES);
-            }
-            c.setRange(region, Accounts.balanceOffset(src), Long.BYTES);
-            if (dst > src) {
-                c.setRange(region, Accounts.balanceOffset(dst), Long.BYTES);
-            }
-
-            long fromBalance = accounts.balance(src) - amount;
-            accounts.setBalance(src, fromBalance);
+            long fromBalance = balances[0] - amount;
+            book.set(tx, from, fromBalance);
             try {
                 audit.record(from, to, amount, via, memo);
             } catch (SQLException e) {
                 throw new LedgerException(LedgerException.Reason.AUDIT_FAILED, "audit row not written: " + e, e);
             }
-            if (dst < 0) {
+            if (balances[1] == null) {
                 throw unknown(to);
             }
-            accounts.setBalance(dst, accounts.balance(dst) + amount);
+            book.set(tx, to, balances[1] + amount);
 
             if (fromBalance < 0) {
                 markRollbackOnly.run();
@@ -75,38 +67,46 @@ final class TransferWork {
         }
     }
 
-    /** Every balance, read under a shared lock so that no half-done transfer shows. */
+    /** Every balance, each account read under a shared lock so that no half-done transfer shows. */
     static List<Balance> balances(RvmConnectionFactory rvm) {
         try (RvmConnection c = connect(rvm)) {
-            Region region = c.region(Accounts.REGION);
-            Accounts accounts = new Accounts(region);
-            int n = accounts.count();
-            if (n > 0) {
-                c.lockShared(region, Accounts.slotsStart(), Accounts.bytesFor(n) - Accounts.slotsStart());
-            }
-            return accounts.all();
+            Transaction tx = c.transaction();
+            return AccountBook.of(tx, c.region(AccountBook.REGION)).all(tx);
         }
     }
 
     /**
-     * Creates the ledger with {@code names} if the region holds none yet; returns whether it did. An existing ledger
-     * is recognised without taking any lock: its magic is written last and only by this method, and the region shows
-     * committed values only (an in-doubt branch's new values are not installed), so a set magic is a committed
-     * ledger. Startup therefore never waits for balances that a branch left in doubt by a crash still holds.
+     * Opens the accounts {@code names} with {@code openingBalance} if the book holds none yet; whether it did. An
+     * existing book is recognised without taking a lock (opening it and reading its size lock nothing), so startup
+     * never waits for accounts that a branch left in doubt by a crash still holds.
      */
     static boolean createIfNew(RvmConnectionFactory rvm, List<String> names, long openingBalance) {
         try (RvmConnection c = connect(rvm)) {
-            Region region = c.region(Accounts.REGION);
-            Accounts accounts = new Accounts(region);
-            if (accounts.initialised()) {
+            Transaction tx = c.transaction();
+            AccountBook book = AccountBook.of(tx, c.region(AccountBook.REGION));
+            if (book.size() > 0) {
                 return false;
             }
-            c.setRange(region, 0, Accounts.bytesFor(names.size())); // serialises two concurrent creators
-            if (accounts.initialised()) {
-                return false;
+            for (String name : names) {
+                book.open(tx, name, openingBalance);
             }
-            accounts.create(names, openingBalance);
             return true;
+        }
+    }
+
+    /** Opens an empty account; false if it is open already. */
+    static boolean openAccount(RvmConnectionFactory rvm, String name) {
+        try (RvmConnection c = connect(rvm)) {
+            Transaction tx = c.transaction();
+            return AccountBook.of(tx, c.region(AccountBook.REGION)).open(tx, name, 0);
+        }
+    }
+
+    /** Closes an empty account; false if there is no such account. */
+    static boolean closeAccount(RvmConnectionFactory rvm, String name) {
+        try (RvmConnection c = connect(rvm)) {
+            Transaction tx = c.transaction();
+            return AccountBook.of(tx, c.region(AccountBook.REGION)).close(tx, name);
         }
     }
 

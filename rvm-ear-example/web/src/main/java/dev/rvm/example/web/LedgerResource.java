@@ -9,11 +9,13 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ejb.EJBException;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -71,6 +73,30 @@ public class LedgerResource {
             // from the CDI bean as it is): the transaction rolled back.
             Throwable cause = e instanceof EJBException && e.getCause() != null ? e.getCause() : e;
             return error(503, "FAILED", cause.toString());
+        }
+    }
+
+    /** Opens an empty account: 201, 409 if it is open already, 400 for a bad name. */
+    @POST
+    @Path("accounts")
+    public Response open(@FormParam("name") String name) {
+        try {
+            return ledger.openAccount(name) ? Response.status(201).build()
+                    : error(409, "EXISTS", "account " + name + " is open already");
+        } catch (LedgerException e) {
+            return error(400, e.reason().name(), e.getMessage());
+        }
+    }
+
+    /** Closes an empty account: 204, 404 if there is none, 400 if it still holds money. */
+    @DELETE
+    @Path("accounts/{name}")
+    public Response close(@PathParam("name") String name) {
+        try {
+            return ledger.closeAccount(name) ? Response.noContent().build()
+                    : error(404, "UNKNOWN_ACCOUNT", "no account " + name);
+        } catch (LedgerException e) {
+            return error(400, e.reason().name(), e.getMessage());
         }
     }
 
