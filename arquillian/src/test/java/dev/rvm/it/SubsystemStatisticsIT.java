@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,42 +21,33 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.as.arquillian.api.ServerSetup;
 import org.jboss.as.arquillian.api.ServerSetupTask;
 import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.as.controller.client.ModelControllerClient;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
-import org.jboss.dmr.Property;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
-import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The adapter activated in the resource-adapters subsystem by the shipped {@code rvm-ra/src/main/wildfly/rvm-ra.cli}
- * (run by the server's own {@code jboss-cli.sh}): its statistics are a real resource at the address rvm-ra/README.md
- * gives, where {@code read-resource} answers every statistic typed {@code LONG}, equal to the store's and moving with
- * transactions on that adapter.
+ * (run unchanged by the server's own {@code jboss-cli.sh}): its statistics are a real resource at the address
+ * rvm-ra/README.md gives, where {@code read-resource} answers every statistic typed {@code LONG}, equal to the store's
+ * and moving with transactions on that adapter.
  *
- * <p>The suite server already has {@code rvm-ra.rar} activated by its own ironjacamar.xml at {@code java:/eis/rvm} on
- * the default store, so this activation is of a copy without that file ({@code rvm-sub.rar}, the script's archive name
- * replaced), bound at {@code java:/eis/rvm-sub} on store {@code rvm-sub} through the script's expressions, set as server
- * system properties: the coexistence the README describes.
+ * <p>Beside it, {@code rvm-ra.rar} is activated by its own ironjacamar.xml too, as the example uses it: the script's
+ * activation is a second one of the same archive, bound at {@code java:/eis/rvm-sub} on store {@code rvm-sub} through
+ * the script's expressions (set as server system properties), and the example keeps working on its own store.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @ServerSetup(SubsystemStatisticsIT.ShippedScript.class)
-class SubsystemStatisticsIT {
+class SubsystemStatisticsIT extends DeployedLedger {
     static final String DOCUMENTED_ADDRESS =
             "/subsystem=resource-adapters/resource-adapter=rvm/connection-definitions=RvmPool/statistics=extended";
-    static final String RAR = "rvm-sub.rar";
     static final String JNDI = "java:/eis/rvm-sub";
-    static final String PROBE = "rvm-sub-probe";
+    static final String PROBE = "rvm-adapter-probe";
     static final String SCRIPT = "rvm-ra/src/main/wildfly/rvm-ra.cli";
     /** The statistics rvm-ra/README.md lists. */
     static final Set<String> STATISTICS = new TreeSet<>(List.of("Commits", "CommitsFlush", "CommitsNoFlush",
@@ -69,19 +59,12 @@ class SubsystemStatisticsIT {
     private static final int TRANSACTIONS = 3;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    @Deployment(name = "rar", order = 1, testable = false)
-    static ResourceAdapterArchive rar() {
-        ResourceAdapterArchive rar = ShrinkWrap.create(ResourceAdapterArchive.class, RAR)
-                .merge(ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class,
-                        Path.of(System.getProperty("rvm.archives"), Deployments.RAR).toFile()));
-        rar.delete("META-INF/ironjacamar.xml");
-        return rar;
-    }
-
-    @Deployment(name = "probe", order = 2, testable = false)
-    static WebArchive probe() {
+    /** Both activations are of one deployment, so the probe sees the adapter's classes through its module. */
+    @Deployment(name = "adapter-probe", order = 4, testable = false)
+    static WebArchive adapterProbe() {
         return ShrinkWrap.create(WebArchive.class, PROBE + ".war").addClass(AdapterProbeServlet.class)
-                .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + RAR + "\n"));
+                .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + Deployments.RAR
+                        + "\n"));
     }
 
     @Test
@@ -127,6 +110,29 @@ class SubsystemStatisticsIT {
             assertTrue(after.get("RecordsWritten") - before.get("RecordsWritten") >= TRANSACTIONS);
             assertTrue(after.get("BytesLogged") > before.get("BytesLogged"));
             assertTrue(after.get("LogUsedBytes") > before.get("LogUsedBytes"));
+        }
+    }
+
+    @Test
+    void theExampleKeepsWorkingOnItsOwnStoreBesideTheSecondActivation() throws Exception {
+        try (ModelControllerClient mgmt = management()) {
+            // Reading balances runs an (empty) one-phase transaction on the example's store: before the baseline.
+            String from = TransactionProtocolIT.richest(client.balances());
+            Map<String, Long> example = client.stats();
+            Map<String, Long> sub = assertAgree(mgmt);
+            HttpResponse<String> r = client.transfer(from, from.equals("heidi") ? "grace" : "heidi", 1, "sub", "ejb");
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("ok", post("commit"));
+            Map<String, Long> exampleAfter = client.stats();
+            Map<String, Long> subAfter = assertAgree(mgmt);
+
+            // The transfer is two-phase (RVM and the audit database) on the example's store only; the probe's
+            // one-phase commit is on the script's store only.
+            assertEquals(1, exampleAfter.get("prepares") - example.get("prepares"), example + " -> " + exampleAfter + "; " + sub);
+            assertEquals(example.get("commitsFlush"), exampleAfter.get("commitsFlush"), example + " -> " + exampleAfter + "; " + sub + " -> " + subAfter);
+            assertEquals(sub.get("Prepares"), subAfter.get("Prepares"));
+            assertEquals(1, subAfter.get("CommitsFlush") - sub.get("CommitsFlush"));
+            client.assertConsistent();
         }
     }
 
@@ -219,8 +225,8 @@ class SubsystemStatisticsIT {
 
     /**
      * Runs the shipped script with the server's {@code jboss-cli.sh} before the deployments, as a user would, with
-     * the archive name replaced and the JNDI name and store directory given as server system properties; removes the
-     * activation and the properties after the deployments are gone.
+     * the JNDI name and store directory given as server system properties; removes the activation and the
+     * properties after the deployments are gone.
      */
     static final class ShippedScript implements ServerSetupTask {
         private static final Map<String, String> PROPERTIES = Map.of("rvm.ra.jndiName", JNDI,
@@ -234,13 +240,10 @@ class SubsystemStatisticsIT {
                 success(client.getControllerClient(), add);
             }
             Path basedir = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
-            String script = Files.readString(basedir.resolve("..").resolve(SCRIPT));
-            assertTrue(script.contains("archive=" + Deployments.RAR + ","), "the script names archive rvm-ra.rar");
-            Path copy = Files.createTempFile("rvm-sub", ".cli");
-            Files.writeString(copy, script.replace("archive=" + Deployments.RAR + ",", "archive=" + RAR + ","));
+            Path script = basedir.resolve("..").resolve(SCRIPT).normalize();
             Path home = Path.of(System.getProperty("jboss.home"));
             ProcessBuilder cli = new ProcessBuilder(home.resolve("bin/jboss-cli.sh").toString(), "-c",
-                    "--controller=remote+http://127.0.0.1:" + DeployedLedger.MANAGEMENT_PORT, "--file=" + copy)
+                    "--controller=remote+http://127.0.0.1:" + DeployedLedger.MANAGEMENT_PORT, "--file=" + script)
                     .redirectErrorStream(true);
             cli.environment().put("JAVA_HOME", System.getProperty("java.home"));
             Process p = cli.start();
@@ -248,7 +251,6 @@ class SubsystemStatisticsIT {
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "jboss-cli.sh did not end");
             assertEquals(0, p.exitValue(), output);
             assertTrue(output.contains("The batch executed successfully"), output);
-            Files.delete(copy);
         }
 
         @Override
