@@ -128,10 +128,11 @@ class SubsystemStatisticsIT extends DeployedLedger {
 
             // The transfer is two-phase (RVM and the audit database) on the example's store only; the probe's
             // one-phase commit is on the script's store only.
-            assertEquals(1, exampleAfter.get("prepares") - example.get("prepares"), example + " -> " + exampleAfter + "; " + sub);
-            assertEquals(example.get("commitsFlush"), exampleAfter.get("commitsFlush"), example + " -> " + exampleAfter + "; " + sub + " -> " + subAfter);
-            assertEquals(sub.get("Prepares"), subAfter.get("Prepares"));
-            assertEquals(1, subAfter.get("CommitsFlush") - sub.get("CommitsFlush"));
+            String moves = "example " + example + " -> " + exampleAfter + "; script's " + sub + " -> " + subAfter;
+            assertEquals(1, exampleAfter.get("prepares") - example.get("prepares"), moves);
+            assertEquals(example.get("commitsFlush"), exampleAfter.get("commitsFlush"), moves);
+            assertEquals(sub.get("Prepares"), subAfter.get("Prepares"), moves);
+            assertEquals(1, subAfter.get("CommitsFlush") - sub.get("CommitsFlush"), moves);
             client.assertConsistent();
         }
     }
