@@ -1,6 +1,7 @@
 /**
  * Test-only code that runs inside WildFly, deployed as {@code rvm-probe.war} beside the RAR and the example EAR:
  * transactions the example application does not offer (RVM alone; RVM and the database together with a resource
- * that halts the JVM in its commit).
+ * that halts the JVM in its commit); and, in a WAR of its own beside an adapter the example does not use,
+ * transactions and statistics of any RVM connection factory named by its JNDI name ({@code AdapterProbeServlet}).
  */
 package dev.rvm.it.probe;

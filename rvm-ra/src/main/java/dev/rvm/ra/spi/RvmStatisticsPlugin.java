@@ -14,11 +14,13 @@ import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
 
 /**
  * RVM's counters for IronJacamar's statistics SPI, which WildFly publishes in its management model as the
- * connection definition's {@code statistics=extended} child. For the RAR deployed as {@code rvm-ra.rar} with its
- * own {@code ironjacamar.xml}, the CLI address is
+ * connection definition's {@code statistics=extended} child. Activated in the resource-adapters subsystem by
+ * {@code rvm-ra.cli}, the CLI address is
+ * {@code /subsystem=resource-adapters/resource-adapter=rvm/connection-definitions=RvmPool/statistics=extended}
+ * (a real resource: {@code read-resource} works). For the RAR deployed as {@code rvm-ra.rar} with its own
+ * {@code ironjacamar.xml}, it is
  * {@code /deployment=rvm-ra.rar/subsystem=resource-adapters/ironjacamar=ironjacamar/resource-adapter=rvm-ra.rar/connection-definitions=java\:\/eis\/rvm/statistics=extended}
- * ({@code read-attribute} and {@code read-resource-description}; see rvm-ra/README.md for what WildFly does not
- * offer there).
+ * ({@code read-attribute} and {@code read-resource-description} only; see rvm-ra/README.md).
  *
  * <p>Every value is a {@code long} and its type is {@code long.class}: WildFly types an attribute {@code LONG} only
  * for the primitive class (for {@code Long.class} it makes it a {@code STRING}, which its metrics exporters skip).
