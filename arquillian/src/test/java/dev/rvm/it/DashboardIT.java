@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The example's page in a real headless browser engine (HtmlUnit, which runs the page's JavaScript): it shows the
- * balances and RVM's figures without any JSON, a transfer made through its form shows up in the table, and the
- * plots keep drawing new points and show the commit.
+ * balances and RVM's figures without any JSON, a transfer made through its form shows up in the table, accounts
+ * opened and closed through its form come and go in the table and the transfer's choices, and the plots keep
+ * drawing new points and show the commit.
  */
 class DashboardIT extends DeployedLedger {
     /** Refresh five times a second so that the test sees several samples quickly. */
@@ -74,6 +75,17 @@ class DashboardIT extends DeployedLedger {
             await(page, () -> points(page, "p-log-use") > pointsBefore, "plots refreshed");
             await(page, () -> Double.parseDouble(page.getElementById("p-commit-rate").getAttribute("data-max"))
                     > 0, "commit rate plot shows the commit");
+            // Accounts opened and closed through the page show up in the table and in the transfer's choices.
+            ((HtmlInput) page.getElementById("account-name")).setValue("page-account");
+            ((HtmlButton) page.getElementById("open-account")).click();
+            await(page, () -> text(page, "account-result").equals("Opened page-account.")
+                    && balance(page, "page-account") == 0 && choices(page, "from").contains("page-account"),
+                    "opened account shown");
+            ((HtmlButton) page.getElementById("close-account")).click();
+            await(page, () -> text(page, "account-result").equals("Closed page-account.")
+                    && balance(page, "page-account") == Long.MIN_VALUE && !choices(page, "to").contains("page-account"),
+                    "closed account gone");
+            assertEquals(LedgerClient.ACCOUNTS, client.balances().size());
             // Stop the refreshing and let the request in flight finish, so that the plots are read whole.
             page.executeJavaScript("rvmDashboard.stop()");
             assertEquals(0, page.getEnclosingWindow().getJobManager().waitForJobs(PATIENCE.toMillis()),
@@ -116,6 +128,12 @@ class DashboardIT extends DeployedLedger {
             }
         }
         return Long.MIN_VALUE;
+    }
+
+    private static List<String> choices(HtmlPage page, String select) {
+        List<String> out = new ArrayList<>();
+        ((HtmlSelect) page.getElementById(select)).getOptions().forEach(o -> out.add(o.getValueAttribute()));
+        return out;
     }
 
     private static int points(HtmlPage page, String plot) {
