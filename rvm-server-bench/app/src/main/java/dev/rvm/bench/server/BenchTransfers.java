@@ -45,6 +45,9 @@ public class BenchTransfers {
         }
         try {
             switch (c) {
+                case NONE -> {
+                    // the transaction alone: begun and committed by the container around this call
+                }
                 case RVM -> {
                     try (RvmConnection r = connect()) {
                         RvmBalances.transfer(r, from, to, amount);

@@ -6,6 +6,11 @@ import java.util.Locale;
  * The four ways of doing a transfer that the benchmark compares; see the package documentation. Immutable.
  */
 public enum TransferCase {
+    /**
+     * (0) The floor: the same request, bean and container-managed transaction with no resource in it. No case
+     * can be faster than this one; it shows what the server's own path costs.
+     */
+    NONE("none"),
     /** (1) Both balances in RVM only: one XA resource, one-phase commit. */
     RVM("rvm"),
     /** (2) Balances in RVM, an audit row in the XA database: two-phase commit. */
@@ -26,11 +31,6 @@ public enum TransferCase {
         return label;
     }
 
-    /** Whether the case writes to a database at all (case 1 does not). */
-    public boolean usesDatabase() {
-        return this != RVM;
-    }
-
     /**
      * The case named {@code label} (as {@link #label()}, case-insensitive; {@code -} accepted for {@code +}).
      *
@@ -43,6 +43,6 @@ public enum TransferCase {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown case '" + label + "'; one of rvm, rvm+audit, db, db+audit");
+        throw new IllegalArgumentException("unknown case '" + label + "'; one of none, rvm, rvm+audit, db, db+audit");
     }
 }

@@ -2,7 +2,8 @@
  * The bench-only deployment of the in-server benchmark ({@code rvm-bench.war}): the same money transfer done four
  * ways, each in one container-managed JTA transaction whose every commit is durable.
  *
- * <ol>
+ * <ol start="0">
+ *   <li>{@link dev.rvm.bench.server.TransferCase#NONE} — no resource at all: the floor of the server's path;</li>
  *   <li>{@link dev.rvm.bench.server.TransferCase#RVM} — both balances in RVM; one XA resource, so one-phase commit;</li>
  *   <li>{@link dev.rvm.bench.server.TransferCase#RVM_AUDIT} — balances in RVM and an audit row in the XA database;
  *       two resources, so two-phase commit (what the example ledger does);</li>

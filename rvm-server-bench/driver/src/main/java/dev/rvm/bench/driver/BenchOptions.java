@@ -17,18 +17,23 @@ import java.util.Set;
  * @param portOffset WildFly's port offset
  * @param pgPort PostgreSQL's port
  * @param clients client thread counts, in the order run
- * @param cases case labels ({@code rvm}, {@code rvm+audit}, {@code db}, {@code db+audit})
+ * @param cases case labels ({@code none}, {@code rvm}, {@code rvm+audit}, {@code db}, {@code db+audit})
  * @param dbs databases ({@code h2}, {@code pg})
  * @param warmupSeconds warm-up of every run
  * @param seconds measured time of every run
  * @param accounts accounts the transfers pick from
+ * @param globalWarmupSeconds before the first measured run, how long every case runs at 16 clients unmeasured
+ *        (a fresh server's JIT compilers are busy for the first minute)
+ * @param txJournal whether the transaction manager logs to its journal store (grouped forces) instead of the
+ *        default file-per-transaction store
  * @param jfr whether the server runs with a flight recording (profile settings), dumped when it stops
  * @param out where the table is written
  */
 record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, int pgPort, List<Integer> clients,
-                    List<String> cases, List<String> dbs, int warmupSeconds, int seconds, int accounts, boolean jfr,
+                    List<String> cases, List<String> dbs, int warmupSeconds, int seconds, int accounts, int globalWarmupSeconds,
+                    boolean txJournal, boolean jfr,
                     Path out) {
-    private static final Set<String> CASES = Set.of("rvm", "rvm+audit", "db", "db+audit");
+    private static final Set<String> CASES = Set.of("none", "rvm", "rvm+audit", "db", "db+audit");
     private static final Set<String> DBS = Set.of("h2", "pg");
 
     /**
@@ -45,9 +50,9 @@ record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, 
             }
             m.put(a.substring(2, eq), a.substring(eq + 1));
         }
-        List<String> cases = names(m, "cases", "rvm,rvm+audit,db,db+audit", CASES);
+        List<String> cases = names(m, "cases", "none,rvm,rvm+audit,db,db+audit", CASES);
         List<String> dbs = names(m, "dbs", "h2,pg", DBS);
-        if (dbs.isEmpty() && cases.stream().anyMatch(c -> !c.equals("rvm"))) {
+        if (dbs.isEmpty() && cases.stream().anyMatch(BenchOptions::usesDatabase)) {
             throw new IllegalArgumentException("--dbs is empty but --cases " + cases + " need a database");
         }
         List<Integer> clients = new ArrayList<>();
@@ -59,8 +64,20 @@ record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, 
                 positive("pg-port", m.getOrDefault("pg-port", "55432")), List.copyOf(clients), cases, dbs,
                 nonNegative("warmup", m.getOrDefault("warmup", "5")), positive("seconds", m.getOrDefault("seconds", "10")),
                 positive("accounts", m.getOrDefault("accounts", "10000")),
+                nonNegative("global-warmup", m.getOrDefault("global-warmup", "10")),
+                Boolean.parseBoolean(m.getOrDefault("tx-journal", "false")),
                 Boolean.parseBoolean(m.getOrDefault("jfr", "false")),
                 Path.of(m.getOrDefault("out", "server-bench.txt")));
+    }
+
+    /** The databases case {@code c} runs on: every one for cases 2 to 4, one (which it ignores) for the others. */
+    List<String> databasesFor(String c) {
+        return usesDatabase(c) ? dbs : List.of(dbs.isEmpty() ? "h2" : dbs.get(0));
+    }
+
+    /** Whether the case {@code label} touches a database (cases 2 to 4); {@code none} and {@code rvm} do not. */
+    static boolean usesDatabase(String label) {
+        return !label.equals("none") && !label.equals("rvm");
     }
 
     private static List<String> names(Map<String, String> m, String key, String dflt, Set<String> allowed) {

@@ -112,7 +112,7 @@ final class LoadRun {
             at += p.length;
         }
         Arrays.sort(all);
-        String dbLabel = transferCase.equals("rvm") ? "-" : db;
+        String dbLabel = BenchOptions.usesDatabase(transferCase) ? db : "-";
         return new Result(transferCase.replace('-', '+'), dbLabel, clients, n, measureMillis / 1000.0, all, errors,
                 firstError, after.get("forces") - before.get("forces"));
     }

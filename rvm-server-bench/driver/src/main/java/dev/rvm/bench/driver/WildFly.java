@@ -46,6 +46,21 @@ final class WildFly implements AutoCloseable {
         return 8080 + portOffset;
     }
 
+    /**
+     * Changes the server's configuration before it boots: runs {@code commands} (management CLI operations) in an
+     * embedded, offline server.
+     */
+    void configure(List<String> commands) throws IOException {
+        Path script = home.resolve("bench-config.cli");
+        List<String> lines = new ArrayList<>();
+        lines.add("embed-server --std-out=discard");
+        lines.addAll(commands);
+        lines.add("stop-embedded-server");
+        Files.write(script, lines);
+        Processes.run(List.of(home.resolve("bin/jboss-cli.sh").toString(), "--file=" + script), home,
+                home.resolve("bench-config.log"), 180);
+    }
+
     /** Copies {@link #ARCHIVES} from {@code archives}, starts the server, and waits until all are deployed. */
     void start(Path archives) throws IOException {
         Path deployments = home.resolve("standalone/deployments");
