@@ -53,7 +53,7 @@ public final class ServerBench {
         out.forEach(System.out::println);
         Postgres pg = o.dbs().contains("pg") ? new Postgres(o.postgres(), o.pgPort()) : null;
         Map<String, String> props = Map.of("rvm.bench.pg.port", Integer.toString(o.pgPort()));
-        List<String> jvm = o.jfr() ? List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+        List<String> jvm = o.jfr() ? List.of("-XX:StartFlightRecording=settings=profile,jdk.FileForce#threshold=0ms,dumponexit=true,filename="
                 + o.wildfly().resolve("server.jfr")) : List.of();
         WildFly wildfly = new WildFly(o.wildfly(), o.portOffset(), props, jvm);
         Report report = new Report();
