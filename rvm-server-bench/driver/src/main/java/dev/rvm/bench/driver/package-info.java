@@ -6,7 +6,9 @@
  *
  * <p>Entry point {@link dev.rvm.bench.driver.ServerBench}; {@link dev.rvm.bench.driver.Postgres} and
  * {@link dev.rvm.bench.driver.WildFly} own the two server processes, {@link dev.rvm.bench.driver.LoadRun} one
- * measured run, {@link dev.rvm.bench.driver.Report} the table and the targets. Speed is read only as ratios between
+ * measured run, {@link dev.rvm.bench.driver.Report} the table and the targets;
+ * {@link dev.rvm.bench.driver.PostgresCommand} starts and stops the same PostgreSQL for other builds (the integration
+ * tests on PostgreSQL). Speed is read only as ratios between
  * cases measured in the same run: the figures depend on the machine, the ratios much less.
  *
  * <p>Threading: {@link dev.rvm.bench.driver.LoadRun} runs its client threads and joins them before it returns;
