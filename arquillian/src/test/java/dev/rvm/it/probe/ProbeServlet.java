@@ -32,6 +32,8 @@ import javax.sql.DataSource;
 @WebServlet("/probe/*")
 public class ProbeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    /** H2's table of prepared transactions; PostgreSQL's is pg_prepared_xacts. */
+    private static final String H2_IN_DOUBT = "INFORMATION_SCHEMA.IN_DOUBT";
 
     @Resource(lookup = "java:/eis/rvm")
     private transient RvmConnectionFactory rvm;
@@ -51,7 +53,7 @@ public class ProbeServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String sql = switch (String.valueOf(req.getPathInfo())) {
-            case "/db-in-doubt" -> "SELECT COUNT(*) FROM INFORMATION_SCHEMA.IN_DOUBT";
+            case "/db-in-doubt" -> "SELECT COUNT(*) FROM " + H2_IN_DOUBT;
             case "/audit-memos" -> "SELECT memo FROM ledger_audit";
             default -> null;
         };
@@ -59,7 +61,9 @@ public class ProbeServlet extends HttpServlet {
             resp.sendError(404);
             return;
         }
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")
+                     ? sql.replace(H2_IN_DOUBT, "pg_prepared_xacts") : sql)) { // -Dledger.db=postgresql
             resp.setContentType("text/plain");
             StringBuilder out = new StringBuilder();
             while (rs.next()) {

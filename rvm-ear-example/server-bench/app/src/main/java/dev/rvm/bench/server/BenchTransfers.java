@@ -1,0 +1,126 @@
+package dev.rvm.bench.server;
+
+import dev.rvm.core.Statistics;
+import dev.rvm.ra.RvmConnection;
+import dev.rvm.ra.RvmConnectionFactory;
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJBException;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.resource.ResourceException;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * The four transfer cases as one container-managed business method, plus the set-up and the checks the driver
+ * calls around a run. Every transfer runs in a {@code REQUIRED} transaction started by the container: RVM and the
+ * datasource enlist their XA resources in it, and the transaction manager commits one-phase (one resource) or
+ * two-phase (both). A failure is a system exception, so the transaction rolls back. Thread-safe as the container
+ * uses it (one call per instance at a time).
+ */
+@Stateless
+public class BenchTransfers {
+
+    @Resource(lookup = "java:/eis/rvm")
+    private RvmConnectionFactory rvm;
+
+    @Resource(lookup = "java:/jdbc/BenchH2XADS")
+    private DataSource h2;
+
+    @Resource(lookup = "java:/jdbc/BenchPgXADS")
+    private DataSource pg;
+
+    /**
+     * Moves {@code amount} from account {@code from} to account {@code to} the way {@code c} says; {@code db} is
+     * the database of cases 2 to 4 (ignored by case 1).
+     *
+     * @throws IllegalArgumentException for equal or unknown accounts or a non-positive amount
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public void transfer(TransferCase c, BenchDatabase db, int from, int to, long amount) {
+        if (from == to || amount <= 0) {
+            throw new IllegalArgumentException("need two different accounts and a positive amount: from=" + from
+                    + " to=" + to + " amount=" + amount);
+        }
+        try {
+            switch (c) {
+                case NONE -> {
+                    // the transaction alone: begun and committed by the container around this call
+                }
+                case RVM -> {
+                    try (RvmConnection r = connect()) {
+                        RvmBalances.transfer(r, from, to, amount);
+                    }
+                }
+                case RVM_AUDIT -> {
+                    try (RvmConnection r = connect()) {
+                        RvmBalances.transfer(r, from, to, amount);
+                        BenchTables.audit(dataSource(db), from, to, amount);
+                    }
+                }
+                case DB -> BenchTables.transfer(dataSource(db), from, to, amount);
+                case DB_AUDIT -> BenchTables.transferAndAudit(dataSource(db), from, to, amount);
+                default -> throw new IllegalStateException("case " + c);
+            }
+        } catch (SQLException e) {
+            throw new EJBException("transfer " + c.label() + " on " + db.label() + " failed: " + e, e);
+        }
+    }
+
+    /** Opens {@code accounts} accounts of {@code opening} in RVM (one transaction). */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public void openRvmAccounts(int accounts, long opening) {
+        try (RvmConnection r = connect()) {
+            RvmBalances.create(r, accounts, opening);
+        }
+    }
+
+    /** Drops, creates and fills the tables of {@code db}; outside a JTA transaction. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void openDbAccounts(BenchDatabase db, int accounts, long opening) {
+        try {
+            BenchTables.create(dataSource(db), accounts, opening);
+        } catch (SQLException e) {
+            throw new EJBException("cannot create the tables in " + db.label() + ": " + e, e);
+        }
+    }
+
+    /** Sum of the first {@code accounts} RVM balances, read under a shared lock. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public long rvmTotal(int accounts) {
+        try (RvmConnection r = connect()) {
+            return RvmBalances.total(r, accounts);
+        }
+    }
+
+    /** Sum of the balances in {@code db} and its number of audit rows. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public long[] dbTotals(BenchDatabase db) {
+        try {
+            return BenchTables.totals(dataSource(db));
+        } catch (SQLException e) {
+            throw new EJBException("cannot sum the tables of " + db.label() + ": " + e, e);
+        }
+    }
+
+    /** The RVM store's counters; needs no transaction. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public Statistics rvmStatistics() {
+        try (RvmConnection r = connect()) {
+            return r.statistics();
+        }
+    }
+
+    private DataSource dataSource(BenchDatabase db) {
+        return db == BenchDatabase.POSTGRESQL ? pg : h2;
+    }
+
+    private RvmConnection connect() {
+        try {
+            return rvm.getConnection();
+        } catch (ResourceException e) {
+            throw new EJBException("no RVM connection: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.rvm.bench.server;
+
+import java.util.Locale;
+
+/**
+ * The four ways of doing a transfer that the benchmark compares; see the package documentation. Immutable.
+ */
+public enum TransferCase {
+    /**
+     * (0) The floor: the same request, bean and container-managed transaction with no resource in it. No case
+     * can be faster than this one; it shows what the server's own path costs.
+     */
+    NONE("none"),
+    /** (1) Both balances in RVM only: one XA resource, one-phase commit. */
+    RVM("rvm"),
+    /** (2) Balances in RVM, an audit row in the XA database: two-phase commit. */
+    RVM_AUDIT("rvm+audit"),
+    /** (3) Both balances in a database table, one row update per account. */
+    DB("db"),
+    /** (4) Balances and the audit row in the database. */
+    DB_AUDIT("db+audit");
+
+    private final String label;
+
+    TransferCase(String label) {
+        this.label = label;
+    }
+
+    /** @return the name used on the wire and in the report, e.g. {@code rvm+audit} */
+    public String label() {
+        return label;
+    }
+
+    /**
+     * The case named {@code label} (as {@link #label()}, case-insensitive; {@code -} accepted for {@code +}).
+     *
+     * @throws IllegalArgumentException naming the value and the accepted ones
+     */
+    public static TransferCase of(String label) {
+        String l = label == null ? "" : label.toLowerCase(Locale.ROOT).replace('-', '+').replace(' ', '+');
+        for (TransferCase c : values()) {
+            if (c.label.equals(l)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown case '" + label + "'; one of none, rvm, rvm+audit, db, db+audit");
+    }
+}

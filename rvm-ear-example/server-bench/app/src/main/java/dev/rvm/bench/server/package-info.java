@@ -1,0 +1,23 @@
+/**
+ * The bench-only deployment of the in-server benchmark ({@code rvm-bench.war}): the same money transfer done four
+ * ways, each in one container-managed JTA transaction whose every commit is durable.
+ *
+ * <ol start="0">
+ *   <li>{@link dev.rvm.bench.server.TransferCase#NONE} — no resource at all: the floor of the server's path;</li>
+ *   <li>{@link dev.rvm.bench.server.TransferCase#RVM} — both balances in RVM; one XA resource, so one-phase commit;</li>
+ *   <li>{@link dev.rvm.bench.server.TransferCase#RVM_AUDIT} — balances in RVM and an audit row in the XA database;
+ *       two resources, so two-phase commit (what the example ledger does);</li>
+ *   <li>{@link dev.rvm.bench.server.TransferCase#DB} — both balances in a database table, one row update per
+ *       account, through the same XA datasource (what a user would pick instead of RVM);</li>
+ *   <li>{@link dev.rvm.bench.server.TransferCase#DB_AUDIT} — balances and the audit row in the database.</li>
+ * </ol>
+ *
+ * <p>The load comes over HTTP to {@link dev.rvm.bench.server.TransferServlet}, which calls the stateless bean
+ * {@link dev.rvm.bench.server.BenchTransfers}; the container starts and ends the transaction. Account ids are
+ * plain integers, the balances of RVM are 8-byte slots of the adapter's {@code main} region, so nothing but the
+ * storage differs between the cases. The databases are H2 (WildFly's bundled driver, as the example uses it) and
+ * PostgreSQL (a deployed driver, {@code postgresql.jar}); see {@link dev.rvm.bench.server.BenchDatabase}.
+ *
+ * <p>Every class here is stateless or immutable and thread-safe as the container uses it.
+ */
+package dev.rvm.bench.server;

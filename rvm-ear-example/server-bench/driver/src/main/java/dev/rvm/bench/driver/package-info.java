@@ -1,0 +1,18 @@
+/**
+ * The driver of the in-server benchmark: one process that starts PostgreSQL (a binary from a Maven Central jar,
+ * with {@code max_prepared_transactions} set and durable commits), boots the WildFly unpacked by the build with
+ * {@code rvm-ra.rar}, the PostgreSQL JDBC driver and {@code rvm-bench.war} deployed, drives HTTP load from a number
+ * of client threads for a fixed time after a warm-up, prints the table and stops both servers.
+ *
+ * <p>Entry point {@link dev.rvm.bench.driver.ServerBench}; {@link dev.rvm.bench.driver.Postgres} and
+ * {@link dev.rvm.bench.driver.WildFly} own the two server processes, {@link dev.rvm.bench.driver.LoadRun} one
+ * measured run, {@link dev.rvm.bench.driver.Report} the table and the targets;
+ * {@link dev.rvm.bench.driver.PostgresCommand} starts and stops the same PostgreSQL for other builds (the integration
+ * tests on PostgreSQL). Speed is read only as ratios between
+ * cases measured in the same run: the figures depend on the machine, the ratios much less.
+ *
+ * <p>Threading: {@link dev.rvm.bench.driver.LoadRun} runs its client threads and joins them before it returns;
+ * everything else runs on the main thread. Failures end the run with a message naming what failed; both servers
+ * are stopped in every case.
+ */
+package dev.rvm.bench.driver;

@@ -1,0 +1,56 @@
+package dev.rvm.bench.driver;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+    /** A 10-second run of {@code tps} transfers per second, all at 1 ms, with {@code forces} forces in total. */
+    private static LoadRun.Result run(String c, String db, int clients, int tps, long forces) {
+        long[] lat = new long[tps * 10];
+        java.util.Arrays.fill(lat, 1_000_000L);
+        return new LoadRun.Result(c, db, clients, lat.length, 10.0, lat, 0, "", forces);
+    }
+
+    private static String line(List<String> lines, String start) {
+        return lines.stream().filter(l -> l.trim().startsWith(start)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line " + start + " in " + lines));
+    }
+
+    @Test
+    void targetsAreReadAtSixteenClientsAsRatiosToTheDatabaseCases() {
+        Report r = new Report();
+        r.add(run("rvm", "-", 16, 3000, 6000));       // 0.2 forces per transaction
+        r.add(run("db", "pg", 16, 1000, 0));          // rvm / db = 3.0: met
+        r.add(run("rvm+audit", "pg", 16, 700, 14000)); // 2 forces per transaction
+        r.add(run("db+audit", "pg", 16, 1000, 0));    // 0.7: not met
+        r.add(run("rvm", "-", 4, 100, 0));            // another client count: not read
+        List<String> lines = r.lines(List.of("pg"), List.of(4, 16), List.of("rvm", "rvm+audit", "db", "db+audit"));
+        assertTrue(line(lines, "rvm / db on pg").endsWith(" MET"), lines.toString());
+        assertTrue(line(lines, "RVM forces per transaction, case rvm ").contains("0.200"), lines.toString());
+        assertTrue(line(lines, "RVM forces per transaction, case rvm ").endsWith(" MET"), lines.toString());
+        assertTrue(line(lines, "RVM forces per transaction, case rvm+audit").endsWith("NOT MET"), lines.toString());
+        assertTrue(line(lines, "rvm+audit / db+audit on pg").contains("0.700"), lines.toString());
+        assertTrue(line(lines, "rvm+audit / db+audit on pg").endsWith("NOT MET"), lines.toString());
+    }
+
+    @Test
+    void aTargetWhoseCasesWereNotRunSaysSo() {
+        Report r = new Report();
+        r.add(run("rvm", "-", 4, 100, 0));
+        List<String> lines = r.lines(List.of("h2"), List.of(4), List.of("rvm"));
+        assertTrue(line(lines, "rvm / db on h2").contains("not measured"), lines.toString());
+    }
+
+    @Test
+    void eachRowCarriesItsRatioToCaseThreeOfTheSameDatabaseAndClients() {
+        Report r = new Report();
+        LoadRun.Result rvm = run("rvm", "-", 4, 500, 0);
+        r.add(rvm);
+        r.add(run("db", "h2", 4, 2000, 0));
+        r.add(run("db", "pg", 4, 250, 0));
+        assertTrue(r.row(rvm, "h2").contains(" 0.25 "), r.row(rvm, "h2"));
+        assertTrue(r.row(rvm, "pg").contains(" 2.00 "), r.row(rvm, "pg"));
+    }
+}
