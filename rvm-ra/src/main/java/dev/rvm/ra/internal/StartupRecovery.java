@@ -1,28 +1,22 @@
 package dev.rvm.ra.internal;
 
 import dev.rvm.core.BranchId;
-import dev.rvm.core.ErrorCode;
-import dev.rvm.core.RvmException;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import javax.transaction.xa.Xid;
 
 /**
  * Gets the branches a store holds in doubt when the adapter starts resolved promptly, instead of at the transaction
  * manager's next periodic recovery pass (every 2 minutes by default in WildFly, and the first pass of a boot runs
- * before the adapter is started, so it cannot see them). Two steps:
- * <ol>
- *   <li>{@link #rollBackOrphans}, during start: a branch whose transaction the manager has no record of, begun by
- *       a process that is gone, is rolled back at once — the manager's own presumed-abort verdict
- *       ({@link TransactionManagerRecovery#presumedAbort}), without the wait that protects live transactions.</li>
- *   <li>{@link #scanWhileInDoubt}, as a Work after start: the remaining branches (the manager logged a decision)
- *       are left to the manager's recovery, and the adapter asks it for scans until none is in doubt.</li>
- * </ol>
- * Without a {@link TransactionManagerRecovery} (another server) nothing changes: the branches wait for the
+ * before the adapter is started, so it cannot see them): {@link #scanWhileInDoubt}, as a Work after start, asks the
+ * transaction manager for recovery scans until none is in doubt. A branch the manager logged a decision for is
+ * resolved by the first scan; one it has no record of (an orphan) is rolled back by the manager once it has seen it
+ * for its orphan safety interval (20 s by default), i.e. at the scan after that. (Rolling such orphans back at start
+ * on the manager's own orphan-filter verdict was tried and removed: the chaos test found ledgers inconsistent after
+ * it; see docs/RECOVERY.md.) Without a {@link TransactionManagerRecovery} (another server) nothing changes: the branches wait for the
  * transaction manager's periodic recovery. Thread-safe: stateless apart from its arguments.
  */
 public final class StartupRecovery {
@@ -33,8 +27,8 @@ public final class StartupRecovery {
     }
 
     /**
-     * Both steps for a store just opened by the adapter's start: step 1 now, step 2 as a Work on {@code wm}.
-     * Failures are logged, never thrown: the branches then wait for the periodic recovery, as without this class.
+     * For a store just opened by the adapter's start: the scans as a Work on {@code wm}. Failures are logged, never
+     * thrown: the branches then wait for the periodic recovery, as without this class.
      */
     public static void begin(Store store, WorkManager wm, BooleanSupplier stopped) {
         int inDoubt = store.inDoubt().size();
@@ -44,16 +38,6 @@ public final class StartupRecovery {
         TransactionManagerRecovery tm = TransactionManagerRecovery.find();
         if (tm == null) {
             Messages.noPromptRecovery(inDoubt);
-            return;
-        }
-        try {
-            rollBackOrphans(store, tm);
-        } catch (RuntimeException e) {
-            Messages.presumedAbortFailed("(all)", e);
-            return;
-        }
-        if (store.inDoubt().isEmpty()) {
-            Messages.inDoubtResolved(0, 0);
             return;
         }
         Runnable scans = scanWhileInDoubt(store, tm, stopped);
@@ -79,41 +63,8 @@ public final class StartupRecovery {
         }
     }
 
-    /** Step 1: rolls back the branches the transaction manager presumes aborted; returns how many. */
-    public static int rollBackOrphans(Store store, TransactionManagerRecovery tm) {
-        int n = 0;
-        for (BranchId id : store.inDoubt()) {
-            Xid xid;
-            try {
-                xid = XidCodec.decode(id);
-            } catch (IllegalArgumentException notXa) {
-                continue; // reported by the adapter as a foreign branch
-            }
-            boolean abort;
-            try {
-                abort = tm.presumedAbort(xid);
-            } catch (RuntimeException | LinkageError e) {
-                Messages.presumedAbortFailed(RvmXid.describe(xid), e);
-                continue;
-            }
-            if (!abort) {
-                continue;
-            }
-            try {
-                store.memory().rollbackPrepared(id);
-                Messages.orphanRolledBack(RvmXid.describe(xid), tm.describe());
-                n++;
-            } catch (RvmException e) {
-                if (e.code() != ErrorCode.UNKNOWN_BRANCH) { // resolved meanwhile by the manager's own recovery
-                    throw e;
-                }
-            }
-        }
-        return n;
-    }
-
     /**
-     * Step 2, run as a Work: while branches found at start are in doubt, asks for a recovery scan (each takes the
+     * While branches found at start are in doubt, asks for a recovery scan (each takes the
      * manager's backoff period, 10 s by default, between its passes); stops when none is left, after
      * {@link #MAX_SCANS}, or when {@code stopped} says the adapter stopped.
      */

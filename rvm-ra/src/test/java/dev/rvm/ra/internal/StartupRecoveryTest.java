@@ -48,11 +48,6 @@ class StartupRecoveryTest {
     private TransactionManagerRecovery tm(BranchId id, int resolveOn, AtomicInteger scans) {
         return new TransactionManagerRecovery() {
             @Override
-            public boolean presumedAbort(Xid xid) {
-                return false;
-            }
-
-            @Override
             public void scan() {
                 if (scans.incrementAndGet() == resolveOn) {
                     store.memory().commitPrepared(id);
