@@ -62,9 +62,7 @@ class ChaosIT {
     private static final long MIN_LOAD_MILLIS = 300;
     private static final long MAX_LOAD_MILLIS = 6_000;
 
-    private static final LedgerClient CLIENT_FOR_PROBE = new LedgerClient(8080 + Ports.CHAOS_OFFSET);
-
-    private final LedgerClient client = CLIENT_FOR_PROBE;
+    private static final LedgerClient CLIENT = new LedgerClient(8080 + Ports.CHAOS_OFFSET);
 
     @ArquillianResource
     private ContainerController controller;
@@ -106,7 +104,7 @@ class ChaosIT {
             deployer.deploy("chaos-rar");
             deployer.deploy("chaos-ear");
             deployer.deploy("chaos-probe");
-            client.assertConsistent();
+            CLIENT.assertConsistent();
             for (int cycle = 1; cycle <= CYCLES; cycle++) {
                 long loadMillis = MIN_LOAD_MILLIS + (long) (rnd.nextDouble() * (MAX_LOAD_MILLIS - MIN_LOAD_MILLIS));
                 List<String> acked = loadThenKill(cycle, loadMillis, rnd.nextLong());
@@ -136,7 +134,7 @@ class ChaosIT {
                         .collect(Collectors.toList());
                 assertEquals(List.of(), missing, "cycle " + cycle + ": transfers acknowledged as committed but"
                         + " missing from the audit trail");
-                client.assertConsistent();
+                CLIENT.assertConsistent();
             }
             System.out.printf("chaos: %d cycles, %d acknowledged transfers checked, %d cycles with branches in doubt"
                             + " after boot, worst time to 0 in doubt: RVM %d ms (target %d ms), database %d ms (at most %d"
@@ -154,7 +152,7 @@ class ChaosIT {
      * (committed). Requests in flight when the server dies have no answer: their outcome is unknown and not checked.
      */
     private List<String> loadThenKill(int cycle, long loadMillis, long seed) throws Exception {
-        List<String> accounts = new ArrayList<>(client.balances().keySet());
+        List<String> accounts = new ArrayList<>(CLIENT.balances().keySet());
         ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -168,7 +166,7 @@ class ChaosIT {
                     int b = (a + 1 + rnd.nextInt(accounts.size() - 1)) % accounts.size();
                     String memo = "chaos-" + cycle + "-" + thread + "-" + i;
                     try {
-                        HttpResponse<String> r = client.transfer(accounts.get(a), accounts.get(b),
+                        HttpResponse<String> r = CLIENT.transfer(accounts.get(a), accounts.get(b),
                                 1 + rnd.nextInt(100), memo, thread % 2 == 0 ? "ejb" : "cdi");
                         if (r.statusCode() == 200) {
                             acked.add(memo);
@@ -210,7 +208,7 @@ class ChaosIT {
     }
 
     private void assertDeployed(int cycle) throws IOException, InterruptedException {
-        HttpResponse<String> r = client.get("rvm-ledger/api/stats");
+        HttpResponse<String> r = CLIENT.get("rvm-ledger/api/stats");
         if (r.statusCode() != 200) {
             fail("cycle " + cycle + ": the application is not deployed after the restart (GET stats answered "
                     + r.statusCode() + "); " + serverLogErrors());
@@ -238,8 +236,8 @@ class ChaosIT {
         long rvmAt = -1;
         while (true) {
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bootEnd);
-            long rvm = client.stats().get("inDoubt");
-            long db = client.databaseInDoubt();
+            long rvm = CLIENT.stats().get("inDoubt");
+            long db = CLIENT.databaseInDoubt();
             if (firstRvm < 0) {
                 firstRvm = rvm;
                 firstDb = db;
@@ -262,7 +260,7 @@ class ChaosIT {
 
     private boolean consistent() throws IOException, InterruptedException {
         try {
-            client.assertConsistent();
+            CLIENT.assertConsistent();
             return true;
         } catch (AssertionError notYet) {
             return false;
@@ -270,7 +268,7 @@ class ChaosIT {
     }
 
     private static Set<String> auditMemos() throws IOException, InterruptedException {
-        return new HashSet<>(List.of(CLIENT_FOR_PROBE.probeGet("audit-memos").split("\n")));
+        return new HashSet<>(List.of(CLIENT.probeGet("audit-memos").split("\n")));
     }
 
     /** The ERROR lines and RVM warnings of the chaos server's log, for a failure message. */

@@ -3,6 +3,7 @@ package dev.rvm.core.internal;
 import dev.rvm.core.LatencyListener;
 import dev.rvm.core.LatencyListener.Operation;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The store's {@link LatencyListener}s. Without any listener the commit path reads no clock: {@link #start()}
@@ -34,22 +35,20 @@ final class LatencyListeners {
             return;
         }
         long nanos = System.nanoTime() - start;
-        for (LatencyListener l : listeners) {
-            try {
-                l.completed(op, nanos);
-            } catch (RuntimeException ignored) {
-                // The operation is durable already; a broken listener must not turn it into a failure.
-            }
-        }
+        tell(l -> l.completed(op, nanos));
     }
 
     /** Reports one log force. */
     void forced(long nanos) {
+        tell(l -> l.forced(nanos));
+    }
+
+    private void tell(Consumer<LatencyListener> call) {
         for (LatencyListener l : listeners) {
             try {
-                l.forced(nanos);
+                call.accept(l);
             } catch (RuntimeException ignored) {
-                // As above: the force succeeded.
+                // The operation is durable already; a broken listener must not turn it into a failure.
             }
         }
     }

@@ -64,9 +64,9 @@ public final class StartupRecovery {
     }
 
     /**
-     * While branches found at start are in doubt, asks for a recovery scan (each takes the
-     * manager's backoff period, 10 s by default, between its passes); stops when none is left, after
-     * {@link #MAX_SCANS}, or when {@code stopped} says the adapter stopped.
+     * While branches found at start are in doubt, asks for a recovery scan (each takes the manager's backoff period,
+     * 10 s by default, between its passes); stops when none is left, after {@link #MAX_SCANS}, or when
+     * {@code stopped} says the adapter stopped.
      */
     public static Runnable scanWhileInDoubt(Store store, TransactionManagerRecovery tm, BooleanSupplier stopped) {
         return () -> {
