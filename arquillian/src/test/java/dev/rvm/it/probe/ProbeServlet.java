@@ -27,7 +27,7 @@ import javax.sql.DataSource;
  * transfer of 7 from alice to bob in a transaction that also holds a {@link HaltingXAResource}, enlisted first; the
  * JVM halts after all resources prepared and before any committed. {@code GET /probe/db-in-doubt}: how many
  * prepared transactions the audit database holds without an outcome. {@code GET /probe/audit-memos}: the memo of
- * every audit row, one per line. Thread-safe (no state).
+ * every audit row, one per line; {@code GET /probe/audit-tail}: the newest 12 rows. Thread-safe (no state).
  */
 @WebServlet("/probe/*")
 public class ProbeServlet extends HttpServlet {
@@ -55,6 +55,8 @@ public class ProbeServlet extends HttpServlet {
         String sql = switch (String.valueOf(req.getPathInfo())) {
             case "/db-in-doubt" -> "SELECT COUNT(*) FROM " + H2_IN_DOUBT;
             case "/audit-memos" -> "SELECT memo FROM ledger_audit";
+            case "/audit-tail" -> "SELECT CONCAT(memo, ' ', from_account, '->', to_account, ' ', amount)"
+                    + " FROM ledger_audit ORDER BY id DESC FETCH FIRST 12 ROWS ONLY";
             default -> null;
         };
         if (sql == null) {

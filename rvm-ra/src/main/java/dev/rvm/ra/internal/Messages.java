@@ -139,6 +139,11 @@ public final class Messages {
                 + " will commit or roll it back");
     }
 
+    /** RVM000123: a branch in doubt at start was rolled back, as the transaction manager presumes it aborted. */
+    public static void orphanRolledBack(String xid, String tm) {
+        LOG.info("RVM000123: rolled back branch " + xid + ", in doubt at start: " + tm + " has no record of its"
+                + " transaction, which a process that is gone began (presumed abort)");
+    }
 
     /** RVM000124: the adapter asks the transaction manager for a recovery scan. */
     public static void askingForScan(String tm, int inDoubt, int scan) {
@@ -164,6 +169,17 @@ public final class Messages {
                 + " for its periodic recovery", cause);
     }
 
+    /** RVM000128: the transaction manager's presumed-abort verdict on a branch could not be had. */
+    public static void presumedAbortFailed(String xid, Throwable cause) {
+        LOG.log(Level.WARNING, "RVM000128: could not ask the transaction manager about branch " + xid + "; it waits"
+                + " for the manager's recovery", cause);
+    }
+
+    /** RVM000130: a scan asked for so that the manager rolls back other resources' branches of rolled-back orphans. */
+    public static void askingForSiblingScan(String tm, int orphans, int scan) {
+        LOG.info("RVM000130: asking " + tm + " for recovery scan " + scan + ", so that it also rolls back the other"
+                + " resources' branches of the " + orphans + " transaction(s) whose RVM branch was rolled back at start");
+    }
 
     /** RVM000129: no transaction manager to ask; branches in doubt wait for its periodic recovery. */
     public static void noPromptRecovery(int inDoubt) {

@@ -1,22 +1,28 @@
 package dev.rvm.ra.internal;
 
 import dev.rvm.core.BranchId;
+import dev.rvm.core.ErrorCode;
+import dev.rvm.core.RvmException;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import javax.transaction.xa.Xid;
 
 /**
  * Gets the branches a store holds in doubt when the adapter starts resolved promptly, instead of at the transaction
  * manager's next periodic recovery pass (every 2 minutes by default in WildFly, and the first pass of a boot runs
- * before the adapter is started, so it cannot see them): {@link #scanWhileInDoubt}, as a Work after start, asks the
- * transaction manager for recovery scans until none is in doubt. A branch the manager logged a decision for is
- * resolved by the first scan; one it has no record of (an orphan) is rolled back by the manager once it has seen it
- * for its orphan safety interval (20 s by default), i.e. at the scan after that. (Rolling such orphans back at start
- * on the manager's own orphan-filter verdict was tried and removed: the chaos test found ledgers inconsistent after
- * it; see docs/RECOVERY.md.) Without a {@link TransactionManagerRecovery} (another server) nothing changes: the branches wait for the
+ * before the adapter is started, so it cannot see them). Two steps:
+ * <ol>
+ *   <li>{@link #rollBackOrphans}, during start: a branch whose transaction the manager has no record of, begun by
+ *       a process that is gone, is rolled back at once — the manager's own presumed-abort verdict
+ *       ({@link TransactionManagerRecovery#presumedAbort}), without the wait that protects live transactions.</li>
+ *   <li>{@link #scanWhileInDoubt}, as a Work after start: the remaining branches (the manager logged a decision)
+ *       are left to the manager's recovery, and the adapter asks it for scans until none is in doubt.</li>
+ * </ol>
+ * Without a {@link TransactionManagerRecovery} (another server) nothing changes: the branches wait for the
  * transaction manager's periodic recovery. Thread-safe: stateless apart from its arguments.
  */
 public final class StartupRecovery {
@@ -27,8 +33,8 @@ public final class StartupRecovery {
     }
 
     /**
-     * For a store just opened by the adapter's start: the scans as a Work on {@code wm}. Failures are logged, never
-     * thrown: the branches then wait for the periodic recovery, as without this class.
+     * Both steps for a store just opened by the adapter's start: step 1 now, step 2 as a Work on {@code wm}.
+     * Failures are logged, never thrown: the branches then wait for the periodic recovery, as without this class.
      */
     public static void begin(Store store, WorkManager wm, BooleanSupplier stopped) {
         int inDoubt = store.inDoubt().size();
@@ -40,7 +46,14 @@ public final class StartupRecovery {
             Messages.noPromptRecovery(inDoubt);
             return;
         }
-        Runnable scans = scanWhileInDoubt(store, tm, stopped);
+        int orphans;
+        try {
+            orphans = rollBackOrphans(store, tm);
+        } catch (RuntimeException e) {
+            Messages.presumedAbortFailed("(all)", e);
+            return;
+        }
+        Runnable scans = scans(store, tm, stopped, orphans);
         try {
             wm.scheduleWork(new Work() {
                 @Override
@@ -63,24 +76,77 @@ public final class StartupRecovery {
         }
     }
 
+    /** Step 1: rolls back the branches the transaction manager presumes aborted; returns how many. */
+    public static int rollBackOrphans(Store store, TransactionManagerRecovery tm) {
+        int n = 0;
+        for (BranchId id : store.inDoubt()) {
+            Xid xid;
+            try {
+                xid = XidCodec.decode(id);
+            } catch (IllegalArgumentException notXa) {
+                continue; // reported by the adapter as a foreign branch
+            }
+            boolean abort;
+            try {
+                abort = tm.presumedAbort(xid);
+            } catch (RuntimeException | LinkageError e) {
+                Messages.presumedAbortFailed(RvmXid.describe(xid), e);
+                continue;
+            }
+            if (!abort) {
+                continue;
+            }
+            try {
+                store.memory().rollbackPrepared(id);
+                Messages.orphanRolledBack(RvmXid.describe(xid), tm.describe());
+                n++;
+            } catch (RvmException e) {
+                if (e.code() != ErrorCode.UNKNOWN_BRANCH) { // resolved meanwhile by the manager's own recovery
+                    throw e;
+                }
+            }
+        }
+        return n;
+    }
+
     /**
-     * While branches found at start are in doubt, asks for a recovery scan (each takes the manager's backoff period,
-     * 10 s by default, between its passes); stops when none is left, after {@link #MAX_SCANS}, or when
-     * {@code stopped} says the adapter stopped.
+     * Step 2, run as a Work: while branches found at start are in doubt, asks for a recovery scan (each takes the
+     * manager's backoff period, 10 s by default, between its passes); stops when none is left, after
+     * {@link #MAX_SCANS}, or when {@code stopped} says the adapter stopped. See {@link #scans} for what follows
+     * orphans rolled back in step 1.
      */
     public static Runnable scanWhileInDoubt(Store store, TransactionManagerRecovery tm, BooleanSupplier stopped) {
+        return scans(store, tm, stopped, 0);
+    }
+
+    /**
+     * {@link #scanWhileInDoubt}, and after {@code orphans} branches were rolled back at start, scans on for
+     * {@link TransactionManagerRecovery#siblingOrphansMillis} even with none of RVM's left: the same transactions
+     * have branches at the other resources (prepared before RVM's, or after it on another enlistment order) that only
+     * the manager can roll back, once its orphan safety interval has passed.
+     */
+    public static Runnable scans(Store store, TransactionManagerRecovery tm, BooleanSupplier stopped, int orphans) {
         return () -> {
             long start = System.nanoTime();
+            long siblingsUntil = orphans == 0 ? start : start + TimeUnit.MILLISECONDS.toNanos(tm.siblingOrphansMillis());
+            boolean reported = false;
             for (int scan = 1; scan <= MAX_SCANS; scan++) {
                 List<BranchId> left = inDoubt(store, stopped);
                 if (left == null) {
                     return;
                 }
-                if (left.isEmpty()) {
+                if (left.isEmpty() && !reported) {
                     Messages.inDoubtResolved(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), scan - 1);
-                    return;
+                    reported = true;
                 }
-                Messages.askingForScan(tm.describe(), left.size(), scan);
+                if (left.isEmpty()) {
+                    if (System.nanoTime() - siblingsUntil >= 0) {
+                        return;
+                    }
+                    Messages.askingForSiblingScan(tm.describe(), orphans, scan);
+                } else {
+                    Messages.askingForScan(tm.describe(), left.size(), scan);
+                }
                 try {
                     tm.scan();
                 } catch (RuntimeException | LinkageError e) {

@@ -1,15 +1,33 @@
 package dev.rvm.ra.internal;
 
+import javax.transaction.xa.Xid;
+
 /**
  * What the adapter asks of the server's transaction manager about the branches it finds in doubt when it starts:
- * a recovery scan. Found by {@link #find()}; absent where
+ * the manager's own presumed-abort verdict on a branch, and a recovery scan. Found by {@link #find()}; absent where
  * the transaction manager offers neither, and then the branches wait for its periodic recovery as before.
  * Implementations are thread-safe.
  */
 public interface TransactionManagerRecovery {
 
+    /**
+     * Whether the transaction manager would roll this branch back as an orphan now — its transaction is not in its
+     * log and its orphan filters vote to roll it back — and the branch cannot belong to a transaction still running
+     * in this process. The manager itself waits an "orphan safety interval" before acting on the same vote, which
+     * protects transactions in flight; a branch rebuilt from the log whose transaction was begun by another (dead)
+     * process is not in flight, so the adapter need not wait.
+     */
+    boolean presumedAbort(Xid xid);
+
     /** Runs one recovery scan of all the manager's resources and returns when it has ended (blocking). */
     void scan();
+
+    /**
+     * How long after the adapter rolled back orphans at start the manager needs before its scans roll back the same
+     * transactions' branches at the other resources (a database's prepared insert): it waits its orphan safety
+     * interval from the first pass that saw them, and a scan's second pass comes a backoff period after its first.
+     */
+    long siblingOrphansMillis();
 
     /** Names the transaction manager, for the log. */
     String describe();

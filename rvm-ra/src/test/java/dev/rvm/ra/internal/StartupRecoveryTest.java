@@ -1,6 +1,7 @@
 package dev.rvm.ra.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rvm.core.BranchId;
 import dev.rvm.core.Region;
@@ -48,6 +49,11 @@ class StartupRecoveryTest {
     private TransactionManagerRecovery tm(BranchId id, int resolveOn, AtomicInteger scans) {
         return new TransactionManagerRecovery() {
             @Override
+            public boolean presumedAbort(Xid xid) {
+                return false;
+            }
+
+            @Override
             public void scan() {
                 if (scans.incrementAndGet() == resolveOn) {
                     store.memory().commitPrepared(id);
@@ -55,10 +61,62 @@ class StartupRecoveryTest {
             }
 
             @Override
+            public long siblingOrphansMillis() {
+                return 300;
+            }
+
+            @Override
             public String describe() {
                 return "test TM";
             }
         };
+    }
+
+    @Test
+    void afterOrphansWereRolledBackScansGoOnUntilTheManagerCanRollBackTheirOtherBranches() throws Exception {
+        BranchId id = prepareOne();
+        store.memory().rollbackPrepared(id); // as step 1 does with an orphan
+        AtomicInteger scans = new AtomicInteger();
+        TransactionManagerRecovery tm = tm(id, 0, scans);
+        long t0 = System.nanoTime();
+        StartupRecovery.scans(store, new TransactionManagerRecovery() {
+            @Override
+            public boolean presumedAbort(Xid xid) {
+                return false;
+            }
+
+            @Override
+            public void scan() {
+                tm.scan();
+                try {
+                    Thread.sleep(100); // a scan takes the manager's backoff period
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public long siblingOrphansMillis() {
+                return tm.siblingOrphansMillis();
+            }
+
+            @Override
+            public String describe() {
+                return tm.describe();
+            }
+        }, () -> false, 1).run();
+        long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(millis >= 300, "scans ended after " + millis + " ms, before the manager's orphan interval");
+        assertTrue(scans.get() >= 3 && scans.get() <= StartupRecovery.MAX_SCANS, scans.get() + " scans");
+    }
+
+    @Test
+    void withoutOrphansRolledBackNoScanIsAskedForOnceNothingIsInDoubt() throws Exception {
+        BranchId id = prepareOne();
+        store.memory().commitPrepared(id);
+        AtomicInteger scans = new AtomicInteger();
+        StartupRecovery.scans(store, tm(id, 0, scans), () -> false, 0).run();
+        assertEquals(0, scans.get());
     }
 
     @Test

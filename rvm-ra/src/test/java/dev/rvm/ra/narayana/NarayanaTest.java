@@ -4,20 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.arjuna.ats.arjuna.common.Uid;
 import com.arjuna.ats.arjuna.common.arjPropertyManager;
 import com.arjuna.ats.arjuna.common.recoveryPropertyManager;
+import com.arjuna.ats.arjuna.objectstore.StoreManager;
 import com.arjuna.ats.arjuna.recovery.RecoveryManager;
+import com.arjuna.ats.arjuna.state.OutputObjectState;
 import com.arjuna.ats.internal.jta.recovery.arjunacore.XARecoveryModule;
+import com.arjuna.ats.internal.jta.transaction.arjunacore.AtomicAction;
 import com.arjuna.ats.jta.common.jtaPropertyManager;
 import com.arjuna.ats.jta.recovery.XAResourceRecoveryHelper;
+import com.arjuna.ats.jta.xa.XidImple;
 import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
 import dev.rvm.core.Region;
+import dev.rvm.ra.internal.StartupRecovery;
 import dev.rvm.ra.internal.Store;
+import dev.rvm.ra.internal.TransactionManagerRecovery;
+import dev.rvm.ra.internal.XidCodec;
 import dev.rvm.ra.spi.RvmXAResource;
 import dev.rvm.ra.testing.FailingStorage;
 import dev.rvm.ra.testing.RecordingXAResource;
 import dev.rvm.ra.testing.Stores;
+import dev.rvm.ra.testing.Xids;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
@@ -25,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -190,6 +200,65 @@ class NarayanaTest {
             manager.scan();
         } finally {
             xaModule.removeXAResourceRecoveryHelper(helper);
+        }
+    }
+
+    @Test
+    void anOrphanOfAProcessThatIsGoneIsRolledBackWhenTheAdapterStarts() throws Exception {
+        store = Stores.open(dir);
+        String[] uid = new Uid().stringForm().split(":");
+        uid[2] = Integer.toHexString(~Integer.parseUnsignedInt(uid[2].replace("-", ""), 16)); // another process
+        Xid orphan = new XidImple(new Uid(String.join(":", uid)));
+        prepareAlone(orphan, 31);
+        Xid ours = new XidImple(new Uid()); // begun by this process: it could be in flight
+        prepareAlone(ours, 32);
+        Xid foreign = Xids.xid("another transaction manager");
+        prepareAlone(foreign, 33);
+        // Begun by the gone process too, but the manager logged its decision: recovery must commit it, not us.
+        uid[3] = Integer.toHexString(~Integer.parseUnsignedInt(uid[3].replace("-", ""), 16));
+        Uid loggedTx = new Uid(String.join(":", uid));
+        Xid logged = new XidImple(loggedTx);
+        prepareAlone(logged, 34);
+        OutputObjectState decision = new OutputObjectState();
+        decision.packString("a decision the dead process logged");
+        assertTrue(StoreManager.getRecoveryStore().write_committed(loggedTx, new AtomicAction().type(), decision));
+        reopen(null);
+        assertEquals(4, store.inDoubt().size());
+        try {
+            assertEquals(1, StartupRecovery.rollBackOrphans(store, narayanaInServer()));
+            assertEquals(List.of(XidCodec.encode(ours), XidCodec.encode(foreign), XidCodec.encode(logged)),
+                    store.inDoubt(), "only the orphan of the gone process is rolled back");
+            assertEquals(0, store.region("r").getLong(0), "and its value is not installed");
+            assertEquals(0, store.region("r").getLong(8));
+        } finally {
+            StoreManager.getRecoveryStore().remove_committed(loggedTx, new AtomicAction().type());
+        }
+    }
+
+    /** Prepares a branch writing {@code value} at offset 8 * (value - 31) of region "r", as a TM would, alone. */
+    private void prepareAlone(Xid xid, long value) throws Exception {
+        RvmXAResource xa = new RvmXAResource(store);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        Region r = store.region("r");
+        store.memory().current().setRange(r, 8 * (value - 31), 8);
+        r.putLong(8 * (value - 31), value);
+        xa.end(xid, XAResource.TMSUCCESS);
+        assertEquals(XAResource.XA_OK, xa.prepare(xid));
+    }
+
+    /** Narayana as the adapter finds it in WildFly, where {@code jboss.server.data.dir} is set. */
+    private TransactionManagerRecovery narayanaInServer() {
+        String before = System.setProperty("jboss.server.data.dir", dir.toString());
+        try {
+            TransactionManagerRecovery found = TransactionManagerRecovery.find();
+            assertEquals("Narayana", found.describe());
+            return found;
+        } finally {
+            if (before == null) {
+                System.clearProperty("jboss.server.data.dir");
+            } else {
+                System.setProperty("jboss.server.data.dir", before);
+            }
         }
     }
 }
