@@ -9,11 +9,14 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.resource.ResourceException;
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionManager;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * The four transfer cases as one container-managed business method, plus the set-up and the checks the driver
+ * The transfer cases as one container-managed business method, plus the set-up and the checks the driver
  * calls around a run. Every transfer runs in a {@code REQUIRED} transaction started by the container: RVM and the
  * datasource enlist their XA resources in it, and the transaction manager commits one-phase (one resource) or
  * two-phase (both). A failure is a system exception, so the transaction rolls back. Thread-safe as the container
@@ -30,6 +33,9 @@ public class BenchTransfers {
 
     @Resource(lookup = "java:/jdbc/BenchPgXADS")
     private DataSource pg;
+
+    @Resource(lookup = "java:/TransactionManager")
+    private TransactionManager tm;
 
     /**
      * Moves {@code amount} from account {@code from} to account {@code to} the way {@code c} says; {@code db} is
@@ -61,6 +67,10 @@ public class BenchTransfers {
                 }
                 case DB -> BenchTables.transfer(dataSource(db), from, to, amount);
                 case DB_AUDIT -> BenchTables.transferAndAudit(dataSource(db), from, to, amount);
+                case NOOP_AUDIT -> {
+                    enlistIdle();
+                    BenchTables.audit(dataSource(db), from, to, amount);
+                }
                 default -> throw new IllegalStateException("case " + c);
             }
         } catch (SQLException e) {
@@ -109,6 +119,14 @@ public class BenchTransfers {
     public Statistics rvmStatistics() {
         try (RvmConnection r = connect()) {
             return r.statistics();
+        }
+    }
+
+    private void enlistIdle() {
+        try {
+            tm.getTransaction().enlistResource(new IdleXAResource());
+        } catch (RollbackException | SystemException e) {
+            throw new EJBException("cannot enlist the idle resource: " + e, e);
         }
     }
 

@@ -18,7 +18,13 @@ public enum TransferCase {
     /** (3) Both balances in a database table, one row update per account. */
     DB("db"),
     /** (4) Balances and the audit row in the database. */
-    DB_AUDIT("db+audit");
+    DB_AUDIT("db+audit"),
+    /**
+     * The ceiling of case 2: its audit row in the database and, where case 2 has RVM, an XA resource that does
+     * nothing ({@link IdleXAResource}), so the commit is two-phase with only the database's and the transaction
+     * manager's forces.
+     */
+    NOOP_AUDIT("noop+audit");
 
     private final String label;
 
@@ -43,6 +49,6 @@ public enum TransferCase {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown case '" + label + "'; one of none, rvm, rvm+audit, db, db+audit");
+        throw new IllegalArgumentException("unknown case '" + label + "'; one of none, rvm, rvm+audit, db, db+audit, noop+audit");
     }
 }

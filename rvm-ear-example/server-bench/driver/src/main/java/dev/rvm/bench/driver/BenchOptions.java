@@ -17,7 +17,8 @@ import java.util.Set;
  * @param portOffset WildFly's port offset
  * @param pgPort PostgreSQL's port
  * @param clients client thread counts, in the order run
- * @param cases case labels ({@code none}, {@code rvm}, {@code rvm+audit}, {@code db}, {@code db+audit})
+ * @param cases case labels ({@code none}, {@code rvm}, {@code rvm+audit}, {@code db}, {@code db+audit},
+ *        {@code noop+audit})
  * @param dbs databases ({@code h2}, {@code pg})
  * @param warmupSeconds warm-up of every run
  * @param seconds measured time of every run
@@ -33,7 +34,7 @@ record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, 
                     List<String> cases, List<String> dbs, int warmupSeconds, int seconds, int accounts, int globalWarmupSeconds,
                     boolean txJournal, boolean jfr,
                     Path out) {
-    private static final Set<String> CASES = Set.of("none", "rvm", "rvm+audit", "db", "db+audit");
+    private static final Set<String> CASES = Set.of("none", "rvm", "rvm+audit", "db", "db+audit", "noop+audit");
     private static final Set<String> DBS = Set.of("h2", "pg");
 
     /**
@@ -50,7 +51,7 @@ record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, 
             }
             m.put(a.substring(2, eq), a.substring(eq + 1));
         }
-        List<String> cases = names(m, "cases", "none,rvm,rvm+audit,db,db+audit", CASES);
+        List<String> cases = names(m, "cases", "none,rvm,rvm+audit,db,db+audit,noop+audit", CASES);
         List<String> dbs = names(m, "dbs", "h2,pg", DBS);
         if (dbs.isEmpty() && cases.stream().anyMatch(BenchOptions::usesDatabase)) {
             throw new IllegalArgumentException("--dbs is empty but --cases " + cases + " need a database");

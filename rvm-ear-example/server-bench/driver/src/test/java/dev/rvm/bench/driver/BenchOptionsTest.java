@@ -22,7 +22,7 @@ class BenchOptionsTest {
     void defaultsRunEveryCaseOnBothDatabasesAtTheIssuesClientCounts() {
         BenchOptions o = parse();
         assertEquals(List.of(1, 4, 16, 64), o.clients());
-        assertEquals(List.of("none", "rvm", "rvm+audit", "db", "db+audit"), o.cases());
+        assertEquals(List.of("none", "rvm", "rvm+audit", "db", "db+audit", "noop+audit"), o.cases());
         assertEquals(List.of("h2", "pg"), o.dbs());
         assertEquals(50_000, o.portOffset());
         assertFalse(o.txJournal());

@@ -33,6 +33,16 @@ class ReportTest {
         assertTrue(line(lines, "RVM forces per transaction, case rvm+audit").endsWith("NOT MET"), lines.toString());
         assertTrue(line(lines, "rvm+audit / db+audit on pg").contains("0.700"), lines.toString());
         assertTrue(line(lines, "rvm+audit / db+audit on pg").endsWith("NOT MET"), lines.toString());
+        assertTrue(line(lines, "noop+audit / db+audit on pg").contains("not measured"), lines.toString());
+    }
+
+    @Test
+    void theCeilingOfCaseTwoIsReadFromTheIdleResourceCase() {
+        Report r = new Report();
+        r.add(run("noop+audit", "pg", 16, 550, 0));
+        r.add(run("db+audit", "pg", 16, 1000, 0));
+        List<String> lines = r.lines(List.of("pg"), List.of(16), List.of("db+audit", "noop+audit"));
+        assertTrue(line(lines, "noop+audit / db+audit on pg").endsWith("0.550"), lines.toString());
     }
 
     @Test
