@@ -57,8 +57,15 @@ class ChaosIT {
      * second pass of the scan the adapter asks for, about 7 s after boot here.
      */
     private static final long TARGET_MILLIS = Long.getLong("rvm.it.chaos.inDoubtTargetMillis", 10_000);
-    /** How long after RVM's branches the ledger may take to become consistent (the database's decided branches). */
-    private static final long SETTLE_MILLIS = 30_000;
+    /**
+     * How long after RVM's branches the ledger may take to become consistent: until the database's branches of
+     * transactions the manager decided are committed. When RVM had already committed its branch of such a
+     * transaction before the kill (and so no longer lists it), Narayana's record for RVM finds no resource at the
+     * boot's recovery pass (ARJUNA016037/016038) and the database's branch can wait for a later pass, up to its
+     * periodic recovery (2 minutes): RVM's balances are already right, the audit row appears then. Seen twice in 73
+     * cycles with a 30 s bound (docs/RECOVERY.md); so the bound covers one periodic pass.
+     */
+    private static final long SETTLE_MILLIS = 150_000;
     private static final long MIN_LOAD_MILLIS = 300;
     private static final long MAX_LOAD_MILLIS = 6_000;
 
@@ -101,6 +108,7 @@ class ChaosIT {
         long worstDatabase = 0;
         int cyclesWithBranchesInDoubt = 0;
         long databaseOrphansLeft = 0;
+        long worstConsistent = 0;
         controller.start(SERVER);
         try {
             deployer.deploy("chaos-rar");
@@ -124,9 +132,12 @@ class ChaosIT {
                 worstRvm = Math.max(worstRvm, r.rvmMillis());
                 worstDatabase = Math.max(worstDatabase, r.databaseMillis());
                 databaseOrphansLeft = Math.max(databaseOrphansLeft, r.databaseLeft());
+                worstConsistent = Math.max(worstConsistent, r.consistentMillis());
                 System.out.printf("chaos: cycle %d: killed after %d ms of load, %d transfers acknowledged; after boot"
-                                + " %d RVM and %d database branches in doubt; RVM at 0 after %d ms; database %s%n",
+                                + " %d RVM and %d database branches in doubt; RVM at 0 after %d ms; ledger consistent after"
+                                + " %d ms; database %s%n",
                         cycle, loadMillis, acked.size(), r.firstRvm(), r.firstDatabase(), r.rvmMillis(),
+                        r.consistentMillis(),
                         r.databaseLeft() == 0 ? "at 0 after " + r.databaseMillis() + " ms"
                                 : r.databaseLeft() + " orphan(s) left to Narayana's periodic recovery");
                 assertTrue(r.rvmMillis() <= TARGET_MILLIS, "cycle " + cycle + ": RVM branches in doubt for "
@@ -142,14 +153,16 @@ class ChaosIT {
                 } catch (AssertionError e) {
                     throw new AssertionError("cycle " + cycle + " (seed " + seed + "): " + e.getMessage()
                             + "\nin flight at the kill (no answer): " + inFlight + "\naudit tail:\n"
-                            + CLIENT.probeGet("audit-tail") + "\n" + recoveryLog(), e);
+                            + CLIENT.probeGet("audit-tail") + "\n" + recoveryLog() + "\nthe stores as the kill left them: "
+                            + storesKept(cycle), e);
                 }
             }
             System.out.printf("chaos: %d cycles, %d acknowledged transfers checked, %d cycles with branches in doubt"
                             + " after boot, worst time to 0 in doubt: RVM %d ms (target %d ms), database %d ms (at most %d"
-                            + " database orphan(s) at once left to Narayana's periodic recovery)%n",
+                            + " database orphan(s) at once left to Narayana's periodic recovery); ledger consistent at"
+                            + " worst %d ms after boot%n",
                     CYCLES, acknowledged.size(), cyclesWithBranchesInDoubt, worstRvm, TARGET_MILLIS, worstDatabase,
-                    databaseOrphansLeft);
+                    databaseOrphansLeft, worstConsistent);
         } finally {
             controller.stop(SERVER);
         }
@@ -202,6 +215,7 @@ class ChaosIT {
         stop.set(true);
         server.destroyForcibly(); // SIGKILL
         server.onExit().get(60, TimeUnit.SECONDS);
+        keepStores(cycle);
         for (Thread th : threads) {
             th.join(120_000);
         }
@@ -230,9 +244,10 @@ class ChaosIT {
 
     /**
      * What the restart found and how long it took: branches in doubt at the first look, the time RVM's reached 0,
-     * and the database's (-1: still in doubt when the ledger was checked).
+     * and the database's (-1: still in doubt when the ledger was checked), and when the ledger was found consistent.
      */
-    private record Recovery(long firstRvm, long firstDatabase, long rvmMillis, long databaseMillis, long databaseLeft) {
+    private record Recovery(long firstRvm, long firstDatabase, long rvmMillis, long databaseMillis, long databaseLeft,
+                            long consistentMillis) {
     }
 
     /**
@@ -259,13 +274,13 @@ class ChaosIT {
                 rvmAt = elapsed;
             }
             if (rvmAt >= 0 && db == 0) {
-                return new Recovery(firstRvm, firstDb, rvmAt, elapsed, 0);
+                return new Recovery(firstRvm, firstDb, rvmAt, elapsed, 0, elapsed);
             }
             if (rvmAt < 0 && elapsed > TARGET_MILLIS) {
-                return new Recovery(firstRvm, firstDb, elapsed, -1, db);
+                return new Recovery(firstRvm, firstDb, elapsed, -1, db, elapsed);
             }
             if (rvmAt >= 0 && (elapsed - rvmAt > SETTLE_MILLIS || consistent())) {
-                return new Recovery(firstRvm, firstDb, rvmAt, -1, db);
+                return new Recovery(firstRvm, firstDb, rvmAt, -1, db, elapsed);
             }
             Thread.sleep(100);
         }
@@ -282,6 +297,44 @@ class ChaosIT {
 
     private static Set<String> auditMemos() throws IOException, InterruptedException {
         return new HashSet<>(List.of(CLIENT.probeGet("audit-memos").split("\n")));
+    }
+
+    /**
+     * Copies what the killed server left on disk — RVM's store, the audit database, the transaction manager's log —
+     * to {@code target/chaos-stores/cycle-N} before the restart changes it, keeping the last three cycles: after an
+     * inconsistency, {@code rvm-tools dump} on the copy shows the log as the crash left it.
+     */
+    private static void keepStores(int cycle) throws IOException {
+        Path data = Path.of(System.getProperty("wildfly.chaos.home"), "standalone/data");
+        Path keep = storesKept(cycle);
+        for (String d : List.of("rvm", "rvm-ledger", "tx-object-store")) {
+            Path from = data.resolve(d);
+            if (Files.isDirectory(from)) {
+                try (var files = Files.walk(from)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Path to = keep.resolve(d).resolve(from.relativize(f).toString());
+                        if (Files.isDirectory(f)) {
+                            Files.createDirectories(to);
+                        } else if (!f.getFileName().toString().endsWith(".lock")) {
+                            Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+            }
+        }
+        Path old = storesKept(cycle - 3);
+        if (Files.isDirectory(old)) {
+            try (var files = Files.walk(old)) {
+                for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    private static Path storesKept(int cycle) {
+        return Path.of(System.getProperty("wildfly.chaos.home")).getParent().getParent().resolve("chaos-stores")
+                .resolve("cycle-" + cycle);
     }
 
     /** The adapter's and the transaction manager's recovery lines of the chaos server's log, for a failure message. */

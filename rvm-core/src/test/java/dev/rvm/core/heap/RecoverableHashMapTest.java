@@ -147,6 +147,51 @@ class RecoverableHashMapTest {
     }
 
     /**
+     * A branch rebuilt in doubt after a crash locks only the bytes it wrote (an entry's value), not the bucket a live
+     * transaction also held. A read for update must still wait for it and then see its outcome: reading the value
+     * under the bucket lock alone and writing after the branch committed would lose the branch's update.
+     */
+    @Test
+    void aReadForUpdateWaitsForABranchInDoubtAfterACrashAndSeesItsCommit() throws Exception {
+        RecoverableHashMap<String, Long> m;
+        try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
+            m = RecoverableHashMap.create(tx, heap, Codecs.STRING, Codecs.LONG);
+            heap.setRoot(tx, 0, m.address());
+            m.put(tx, "alice", 100L);
+            tx.commit(CommitMode.FLUSH);
+        }
+        dev.rvm.core.BranchId branch = dev.rvm.core.BranchId.of(new byte[] {7});
+        Transaction prepared = rvm.begin(RestoreMode.RESTORE);
+        m.put(prepared, "alice", m.getForUpdate(prepared, "alice") - 58);
+        prepared.prepare(branch);
+        rvm.close(); // as a crash would: the branch is in doubt when the store opens again
+        rvm = RecoverableMemory.open(RvmAssertions.small(dir).lockTimeout(java.time.Duration.ofSeconds(20)).build());
+        r = rvm.map(HeapWorkload.SEGMENT, 0, SIZE);
+        heap = RecoverableHeap.open(r);
+        RecoverableHashMap<String, Long> again = RecoverableHashMap.open(heap, heap.root(0), Codecs.STRING,
+                Codecs.LONG);
+        assertEquals(java.util.List.of(branch), rvm.inDoubt());
+
+        java.util.concurrent.CompletableFuture<Long> read = new java.util.concurrent.CompletableFuture<>();
+        Thread writer = new Thread(() -> {
+            try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
+                long seen = again.getForUpdate(tx, "alice");
+                read.complete(seen);
+                again.put(tx, "alice", seen - 10);
+                tx.commit(CommitMode.FLUSH);
+            } catch (RuntimeException e) {
+                read.completeExceptionally(e);
+            }
+        });
+        writer.start();
+        Thread.sleep(300); // the writer is at the read for update by now
+        rvm.commitPrepared(branch);
+        writer.join(20_000);
+        assertEquals(42L, read.get(), "the read for update saw the value from before the branch's commit");
+        assertEquals(32L, again.get(null, "alice"), "the branch's update was lost");
+    }
+
+    /**
      * Growth is incremental: while the map grows from 32 to over 8,000 buckets, no single insert (each its own
      * FLUSH transaction) logs more than a small bound — a stop-the-world rehash would log the whole table once.
      */
