@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -317,7 +319,7 @@ class ChaosIT {
                         if (Files.isDirectory(f)) {
                             Files.createDirectories(to);
                         } else if (!f.getFileName().toString().endsWith(".lock")) {
-                            Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                            Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
                         }
                     }
                 }
@@ -326,7 +328,7 @@ class ChaosIT {
         Path old = storesKept(cycle - 3);
         if (Files.isDirectory(old)) {
             try (var files = Files.walk(old)) {
-                for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
                     Files.delete(f);
                 }
             }

@@ -135,11 +135,11 @@ public final class StartupRecovery {
                 if (left == null) {
                     return;
                 }
-                if (left.isEmpty() && !reported) {
-                    Messages.inDoubtResolved(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), scan - 1);
-                    reported = true;
-                }
                 if (left.isEmpty()) {
+                    if (!reported) {
+                        Messages.inDoubtResolved(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), scan - 1);
+                        reported = true;
+                    }
                     if (System.nanoTime() - siblingsUntil >= 0) {
                         return;
                     }

@@ -47,6 +47,11 @@ class StartupRecoveryTest {
 
     /** A transaction manager that commits {@code id} on scan number {@code resolveOn} (0: never). */
     private TransactionManagerRecovery tm(BranchId id, int resolveOn, AtomicInteger scans) {
+        return tm(id, resolveOn, scans, 0);
+    }
+
+    /** The same, each scan taking {@code scanMillis}, as a real one takes the manager's backoff period. */
+    private TransactionManagerRecovery tm(BranchId id, int resolveOn, AtomicInteger scans, long scanMillis) {
         return new TransactionManagerRecovery() {
             @Override
             public boolean presumedAbort(Xid xid) {
@@ -57,6 +62,11 @@ class StartupRecoveryTest {
             public void scan() {
                 if (scans.incrementAndGet() == resolveOn) {
                     store.memory().commitPrepared(id);
+                }
+                try {
+                    Thread.sleep(scanMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
 
@@ -77,34 +87,8 @@ class StartupRecoveryTest {
         BranchId id = prepareOne();
         store.memory().rollbackPrepared(id); // as step 1 does with an orphan
         AtomicInteger scans = new AtomicInteger();
-        TransactionManagerRecovery tm = tm(id, 0, scans);
         long t0 = System.nanoTime();
-        StartupRecovery.scans(store, new TransactionManagerRecovery() {
-            @Override
-            public boolean presumedAbort(Xid xid) {
-                return false;
-            }
-
-            @Override
-            public void scan() {
-                tm.scan();
-                try {
-                    Thread.sleep(100); // a scan takes the manager's backoff period
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-
-            @Override
-            public long siblingOrphansMillis() {
-                return tm.siblingOrphansMillis();
-            }
-
-            @Override
-            public String describe() {
-                return tm.describe();
-            }
-        }, () -> false, 1).run();
+        StartupRecovery.scans(store, tm(id, 0, scans, 100), () -> false, 1).run();
         long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(millis >= 300, "scans ended after " + millis + " ms, before the manager's orphan interval");
         assertTrue(scans.get() >= 3 && scans.get() <= StartupRecovery.MAX_SCANS, scans.get() + " scans");
