@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Kill -9 under load, again and again, on a third server (port offset {@code rvm.it.chaosPortOffset}, 25000 by
  * default) that runs with WildFly's <em>default</em> recovery settings (periodic recovery every 120 s, backoff
  * 10 s, orphan safety interval 20 s). Each cycle: client threads post transfers through the EJB and the CDI path;
- * after a random time the server's JVM gets SIGKILL; it is restarted. Then the application must be deployed, the RVM
+ * after a random time the server's JVM gets SIGKILL; it is restarted (one restart in three is itself killed at a
+ * random moment of its boot, then restarted again). Then the application must be deployed, the RVM
  * branches in doubt must be resolved within {@code rvm.it.chaos.inDoubtTargetMillis} (10 s) of the end of boot,
  * and then money is conserved, every balance is its opening balance plus the audit trail's net movement, and every
  * transfer the server acknowledged as committed is in the audit trail. The database's own orphans are counted and
@@ -68,11 +65,19 @@ class ChaosIT {
      */
     private static final long CONSISTENT_MILLIS = Long.getLong("rvm.it.chaos.consistentTargetMillis", TARGET_MILLIS);
     /**
-     * How long the database's orphans may wait for Narayana after the last cycle: two periodic recovery passes (every
-     * 2 minutes by default). Measured: 20–30 s when the adapter's scans after an early rollback covered them, about
-     * 130 s when the periodic recovery did.
+     * How long the database's orphans may wait for Narayana after the last cycle: three periodic recovery passes (every
+     * 2 minutes by default) and some. Measured: 20 s to 290 s — sometimes the adapter's scans after an early rollback
+     * cover them, sometimes the first periodic pass, sometimes only the second.
      */
-    private static final long ORPHANS_MILLIS = 300_000;
+    private static final long ORPHANS_MILLIS = 420_000;
+    /**
+     * One restart in this many is itself killed during its boot, 1–9 s after its process appeared: a boot here logs
+     * its start after about 1 s, opens RVM's store (replay, early rollback) after about 5 s, has the application
+     * deployed after 7–8 s.
+     */
+    private static final int BOOT_KILL_EVERY = 3;
+    private static final int BOOT_KILL_MIN_MILLIS = 1_000;
+    private static final int BOOT_KILL_MAX_MILLIS = 9_000;
     private static final long MIN_LOAD_MILLIS = 300;
     private static final long MAX_LOAD_MILLIS = 6_000;
 
@@ -116,6 +121,7 @@ class ChaosIT {
         int cyclesWithBranchesInDoubt = 0;
         long databaseOrphansLeft = 0;
         long worstConsistent = 0;
+        List<String> bootKills = new ArrayList<>();
         controller.start(SERVER);
         try {
             deployer.deploy("chaos-rar");
@@ -129,6 +135,13 @@ class ChaosIT {
                 acknowledged.addAll(acked);
 
                 controller.kill(SERVER); // the process is gone already; this resets Arquillian's view of it
+                String bootKill = "";
+                if (rnd.nextInt(BOOT_KILL_EVERY) == 0) {
+                    String when = killDuringBoot(cycle, BOOT_KILL_MIN_MILLIS
+                            + rnd.nextInt(BOOT_KILL_MAX_MILLIS - BOOT_KILL_MIN_MILLIS));
+                    bootKills.add("cycle " + cycle + " " + when);
+                    bootKill = "; restart killed during boot " + when;
+                }
                 controller.start(SERVER);
                 long bootEnd = System.nanoTime();
                 assertDeployed(cycle);
@@ -140,15 +153,15 @@ class ChaosIT {
                 worstDatabase = Math.max(worstDatabase, r.databaseMillis());
                 databaseOrphansLeft = Math.max(databaseOrphansLeft, r.databaseLeft());
                 worstConsistent = Math.max(worstConsistent, r.consistentMillis());
-                System.out.printf("chaos: cycle %d: killed after %d ms of load, %d transfers acknowledged; after boot"
+                System.out.printf("chaos: cycle %d: killed after %d ms of load, %d transfers acknowledged%s; after boot"
                                 + " %d RVM and %d database branches in doubt; RVM at 0 after %d ms; ledger consistent after"
                                 + " %d ms; database %s%n",
-                        cycle, loadMillis, acked.size(), r.firstRvm(), r.firstDatabase(), r.rvmMillis(),
+                        cycle, loadMillis, acked.size(), bootKill, r.firstRvm(), r.firstDatabase(), r.rvmMillis(),
                         r.consistentMillis(),
                         r.databaseLeft() == 0 ? "at 0 after " + r.databaseMillis() + " ms"
                                 : r.databaseLeft() + " orphan(s) left to Narayana's periodic recovery");
                 assertTrue(r.rvmMillis() <= TARGET_MILLIS, "cycle " + cycle + ": RVM branches in doubt for "
-                        + r.rvmMillis() + " ms after boot, target " + TARGET_MILLIS + " ms; " + serverLogErrors());
+                        + r.rvmMillis() + " ms after boot, target " + TARGET_MILLIS + " ms; " + ChaosServer.logErrors());
 
                 Set<String> memos = auditMemos();
                 List<String> missing = acknowledged.stream().filter(m -> !memos.contains(m)).sorted()
@@ -162,8 +175,8 @@ class ChaosIT {
                             + r.consistentMillis() + " ms after boot (bound " + CONSISTENT_MILLIS + " ms): "
                             + e.getMessage()
                             + "\nin flight at the kill (no answer): " + inFlight + "\naudit tail:\n"
-                            + CLIENT.probeGet("audit-tail") + "\n" + recoveryLog() + "\nthe stores as the kill left them: "
-                            + storesKept(cycle), e);
+                            + CLIENT.probeGet("audit-tail") + "\n" + ChaosServer.recoveryLog() + "\nthe stores as the kill left them: "
+                            + ChaosServer.storesKept(cycle), e);
                 }
             }
             System.out.printf("chaos: %d cycles, %d acknowledged transfers checked, %d cycles with branches in doubt"
@@ -172,6 +185,7 @@ class ChaosIT {
                             + " worst %d ms after boot%n",
                     CYCLES, acknowledged.size(), cyclesWithBranchesInDoubt, worstRvm, TARGET_MILLIS, worstDatabase,
                     databaseOrphansLeft, worstConsistent);
+            System.out.printf("chaos: %d restarts killed during boot: %s%n", bootKills.size(), bootKills);
             awaitDatabaseOrphansRolledBack();
         } finally {
             controller.stop(SERVER);
@@ -221,11 +235,11 @@ class ChaosIT {
             th.start();
         }
         Thread.sleep(loadMillis);
-        ProcessHandle server = serverProcess();
+        ProcessHandle server = ChaosServer.process();
         stop.set(true);
         server.destroyForcibly(); // SIGKILL
         server.onExit().get(60, TimeUnit.SECONDS);
-        keepStores(cycle);
+        ChaosServer.keepStores(cycle);
         for (Thread th : threads) {
             th.join(120_000);
         }
@@ -234,21 +248,47 @@ class ChaosIT {
         return new ArrayList<>(acked);
     }
 
-    /** The chaos server's JVM, a child of this one started by Arquillian: the java process of its jboss.home. */
-    private static ProcessHandle serverProcess() {
-        String home = "-Djboss.home.dir=" + System.getProperty("wildfly.chaos.home");
-        List<ProcessHandle> found = ProcessHandle.current().descendants()
-                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(home)).orElse(false))
-                .collect(Collectors.toList());
-        assertEquals(1, found.size(), "one server process with " + home + ": " + found);
-        return found.get(0);
+    /**
+     * Restarts the server and kills it again with SIGKILL {@code delayMillis} after its process appeared: during its
+     * boot, while RVM replays its log, rolls back orphans or Narayana's first pass runs, or while the application
+     * deploys — or, if the boot was quicker, just after it. Says when the kill came and where it fell in the boot,
+     * read off the server log.
+     */
+    private String killDuringBoot(int cycle, int delayMillis) throws Exception {
+        long logAt = ChaosServer.logSize();
+        AtomicBoolean killed = new AtomicBoolean();
+        Thread killer = new Thread(() -> {
+            try {
+                ProcessHandle server = ChaosServer.awaitProcess();
+                Thread.sleep(delayMillis);
+                server.destroyForcibly();
+                server.onExit().get(60, TimeUnit.SECONDS);
+                killed.set(true);
+            } catch (Exception e) {
+                throw new IllegalStateException("cycle " + cycle + ": no server to kill during boot", e);
+            }
+        }, "chaos-boot-killer");
+        killer.start();
+        try {
+            controller.start(SERVER);
+        } catch (Exception killedFirst) { // Arquillian's LifecycleException, thrown unchecked: expected
+            // the boot did not complete
+        }
+        killer.join(120_000);
+        assertTrue(killed.get(), "cycle " + cycle + ": the server was not killed during its boot");
+        controller.kill(SERVER);
+        String boot = ChaosServer.logFrom(logAt);
+        String where = boot.contains("WFLYSRV0025") ? "after boot" : boot.contains("WFLYSRV0010: Deployed \"rvm-ledger")
+                ? "after the EAR deployed" : boot.contains("RVM000100") ? "after RVM opened its store"
+                : "before RVM opened its store";
+        return "at " + delayMillis + " ms (" + where + ")";
     }
 
     private void assertDeployed(int cycle) throws IOException, InterruptedException {
         HttpResponse<String> r = CLIENT.get("rvm-ledger/api/stats");
         if (r.statusCode() != 200) {
             fail("cycle " + cycle + ": the application is not deployed after the restart (GET stats answered "
-                    + r.statusCode() + "); " + serverLogErrors());
+                    + r.statusCode() + "); " + ChaosServer.logErrors());
         }
     }
 
@@ -298,8 +338,8 @@ class ChaosIT {
 
     /**
      * After the last cycle, the server stays up: the database's orphans that the cycles left (each boot was too short
-     * for Narayana's 20 s orphan safety interval) must be rolled back by Narayana's periodic recovery, every 2 minutes
-     * with the default settings, and the ledger must be unchanged by it.
+     * for Narayana's 20 s orphan safety interval) must be rolled back by Narayana with its default settings, and the
+     * ledger must be unchanged by it.
      */
     private void awaitDatabaseOrphansRolledBack() throws Exception {
         long start = System.nanoTime();
@@ -312,7 +352,7 @@ class ChaosIT {
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         System.out.printf("chaos: %d database orphan(s) after the last cycle, %d left %d ms later%n", first, left, waited);
         assertEquals(0, left, "database branches still in doubt " + waited + " ms after the last cycle's checks; "
-                + recoveryLog());
+                + ChaosServer.recoveryLog());
         assertEquals(0L, CLIENT.stats().get("inDoubt"), "RVM branches in doubt after the last cycle");
         CLIENT.assertConsistent();
     }
@@ -330,66 +370,4 @@ class ChaosIT {
         return new HashSet<>(List.of(CLIENT.probeGet("audit-memos").split("\n")));
     }
 
-    /**
-     * Copies what the killed server left on disk — RVM's store, the audit database, the transaction manager's log —
-     * to {@code target/chaos-stores/cycle-N} before the restart changes it, keeping the last three cycles: after an
-     * inconsistency, {@code rvm-tools dump} on the copy shows the log as the crash left it.
-     */
-    private static void keepStores(int cycle) throws IOException {
-        Path data = Path.of(System.getProperty("wildfly.chaos.home"), "standalone/data");
-        Path keep = storesKept(cycle);
-        for (String d : List.of("rvm", "rvm-ledger", "tx-object-store")) {
-            Path from = data.resolve(d);
-            if (Files.isDirectory(from)) {
-                try (var files = Files.walk(from)) {
-                    for (Path f : (Iterable<Path>) files::iterator) {
-                        Path to = keep.resolve(d).resolve(from.relativize(f).toString());
-                        if (Files.isDirectory(f)) {
-                            Files.createDirectories(to);
-                        } else if (!f.getFileName().toString().endsWith(".lock")) {
-                            Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
-                        }
-                    }
-                }
-            }
-        }
-        Path old = storesKept(cycle - 3);
-        if (Files.isDirectory(old)) {
-            try (var files = Files.walk(old)) {
-                for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.delete(f);
-                }
-            }
-        }
-    }
-
-    private static Path storesKept(int cycle) {
-        return Path.of(System.getProperty("wildfly.chaos.home")).getParent().getParent().resolve("chaos-stores")
-                .resolve("cycle-" + cycle);
-    }
-
-    /** The adapter's and the transaction manager's recovery lines of the chaos server's log, for a failure message. */
-    private static String recoveryLog() {
-        try {
-            Path log = Path.of(System.getProperty("wildfly.chaos.home"), "standalone/log/server.log");
-            List<String> hits = Files.readAllLines(log).stream()
-                    .filter(l -> l.contains("RVM0001") || l.contains("ARJUNA01") || l.contains("WFLYSRV0025"))
-                    .collect(Collectors.toList());
-            return "server.log (recovery): " + String.join("\n", hits.subList(Math.max(0, hits.size() - 40), hits.size()));
-        } catch (IOException e) {
-            return "server.log unreadable: " + e;
-        }
-    }
-
-    /** The ERROR lines and RVM warnings of the chaos server's log, for a failure message. */
-    private static String serverLogErrors() {
-        try {
-            Path log = Path.of(System.getProperty("wildfly.chaos.home"), "standalone/log/server.log");
-            List<String> hits = Files.readAllLines(log).stream()
-                    .filter(l -> l.contains(" ERROR ") || l.contains("RVM-")).collect(Collectors.toList());
-            return "server.log: " + String.join("\n", hits.subList(Math.max(0, hits.size() - 12), hits.size()));
-        } catch (IOException e) {
-            return "server.log unreadable: " + e;
-        }
-    }
 }
