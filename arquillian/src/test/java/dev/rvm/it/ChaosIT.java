@@ -175,8 +175,8 @@ class ChaosIT {
                             + r.consistentMillis() + " ms after boot (bound " + CONSISTENT_MILLIS + " ms): "
                             + e.getMessage()
                             + "\nin flight at the kill (no answer): " + inFlight + "\naudit tail:\n"
-                            + CLIENT.probeGet("audit-tail") + "\n" + ChaosServer.recoveryLog() + "\nthe stores as the kill left them: "
-                            + ChaosServer.storesKept(cycle), e);
+                            + CLIENT.probeGet("audit-tail") + "\n" + ChaosServer.recoveryLog()
+                            + "\nthe stores as the kill left them: " + ChaosServer.storesKept(cycle), e);
                 }
             }
             System.out.printf("chaos: %d cycles, %d acknowledged transfers checked, %d cycles with branches in doubt"
