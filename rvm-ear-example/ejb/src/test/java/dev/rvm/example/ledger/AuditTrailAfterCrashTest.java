@@ -117,7 +117,7 @@ class AuditTrailAfterCrashTest {
      * handle, and {@code close()} gives it back instead of closing it: IronJacamar takes one handle per physical
      * connection and keeps it, so the H2 session and its cached query results live from one transaction to the next.
      */
-    private static DataSource poolOf(XAConnection pooled) throws SQLException {
+    static DataSource poolOf(XAConnection pooled) throws SQLException {
         Connection physical = pooled.getConnection();
         InvocationHandler borrowed = (proxy, method, args) -> {
             if (method.getName().equals("close")) {

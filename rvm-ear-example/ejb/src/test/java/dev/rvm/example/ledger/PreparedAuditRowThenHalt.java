@@ -1,7 +1,5 @@
 package dev.rvm.example.ledger;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import javax.sql.XAConnection;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
@@ -27,16 +25,8 @@ public final class PreparedAuditRowThenHalt {
         XAConnection xa = ds.getXAConnection();
         XAResource branch = xa.getXAResource();
         branch.start(XID, XAResource.TMNOFLAGS);
-        Connection c = xa.getConnection(); // not closed: closing an H2 handle rolls its transaction back
-        try (PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO ledger_audit(from_account, to_account, amount, via, memo) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, "bob");
-            ps.setString(2, "carol");
-            ps.setLong(3, 7);
-            ps.setString(4, "cdi");
-            ps.setString(5, "in-doubt");
-            ps.executeUpdate();
-        }
+        // through the pool of one: closing an H2 handle would roll the branch back
+        new AuditLog(AuditTrailAfterCrashTest.poolOf(xa)).record("bob", "carol", 7, "cdi", "in-doubt");
         branch.end(XID, XAResource.TMSUCCESS);
         branch.prepare(XID);
         Runtime.getRuntime().halt(0); // no shutdown hook, no close: the database sees a crash
