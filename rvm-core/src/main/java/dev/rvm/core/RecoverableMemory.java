@@ -51,8 +51,21 @@ public interface RecoverableMemory extends AutoCloseable {
     /** The regions currently mapped. */
     List<Region> regions();
 
-    /** Begins a transaction associated with the calling thread — {@code begin_transaction}. */
+    /**
+     * Begins a transaction associated with the calling thread — {@code begin_transaction}.
+     *
+     * @throws RvmException {@link ErrorCode#ILLEGAL_STATE} if the calling thread already has one
+     *         (transactions do not nest; see {@link #beginDetached} for a container's independent transaction)
+     */
     Transaction begin(RestoreMode mode);
+
+    /**
+     * Begins a transaction associated with no thread, for a container or resource adapter that associates it
+     * itself with {@link Transaction#join()} — for example a JTA {@code REQUIRES_NEW} transaction begun on a thread
+     * whose own transaction the container has suspended. The two transactions stay independent: each commits or
+     * aborts on its own.
+     */
+    Transaction beginDetached(RestoreMode mode);
 
     /** The transaction associated with the calling thread, or {@code null}. */
     Transaction current();

@@ -5,13 +5,17 @@ package dev.rvm.core;
  *
  * <p>A transaction is associated with the thread that began it: region {@code put}s made by that thread are
  * checked against its declared ranges. {@link #suspend()} and {@link #resume()} move the association to another
- * thread (as a JTA transaction manager does).
+ * thread (as a JTA transaction manager does). A thread has at most one transaction in use at a time; resource
+ * adapters, whose XA branches follow the XA resource rather than the thread, use {@link #join()} and
+ * {@link #leave(Thread)}: a transaction may then be associated with several threads, and a thread's transaction may
+ * be set aside while another one joins it (JTA's {@code REQUIRES_NEW}) and come back when that one ends.
  *
  * <p>Closing a transaction that is still {@link TransactionState#ACTIVE} aborts it if it is
  * {@link RestoreMode#RESTORE}. A {@code NO_RESTORE} transaction promised never to abort and its changes cannot be
  * undone, so closing it while active commits it with {@link CommitMode#FLUSH}: memory and log stay consistent.
  *
- * <p>Not thread-safe: one thread at a time uses a transaction (the associated one).
+ * <p>Not thread-safe: one thread at a time uses a transaction (an associated one); {@link #join()} and
+ * {@link #leave(Thread)} may be called from any thread.
  */
 public interface Transaction extends AutoCloseable {
 
@@ -72,6 +76,26 @@ public interface Transaction extends AutoCloseable {
 
     /** Associates this transaction with the calling thread, which must have none. */
     void resume();
+
+    /**
+     * Associates this active transaction with the calling thread as well — for resource adapters, whose branches
+     * follow the XA resource rather than a thread (XA {@code start} with {@code TMJOIN} or {@code TMRESUME} from any
+     * thread). If the calling thread has another transaction, that one is <em>set aside</em>: it stays active with
+     * its locks, and is the thread's transaction again as soon as this one ends or leaves the thread. A set-aside
+     * transaction is waiting for the thread, so if this one asks for a range lock it holds, the request fails at
+     * once with {@link ErrorCode#DEADLOCK}. Several threads may be associated with one transaction; they use it one
+     * at a time. Joining a thread already associated does nothing.
+     *
+     * @throws RvmException {@link ErrorCode#ILLEGAL_STATE} if this transaction is no longer active
+     */
+    void join();
+
+    /**
+     * Ends the association of this transaction with {@code thread}, from any thread (an XA {@code end} may come
+     * from another thread than its {@code start}). The thread's set-aside transaction, if any, comes back. Does
+     * nothing if the transaction is not associated with {@code thread}.
+     */
+    void leave(Thread thread);
 
     /** Aborts an active {@code RESTORE} transaction; commits an active {@code NO_RESTORE} one with FLUSH. */
     @Override

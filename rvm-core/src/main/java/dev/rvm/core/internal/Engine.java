@@ -21,6 +21,7 @@ import dev.rvm.core.internal.memory.Memory;
 import dev.rvm.core.internal.segment.SegmentFile;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,9 +53,41 @@ public final class Engine implements RecoverableMemory {
     private final LatencyListeners latencyListeners = new LatencyListeners();
     /** Per-thread slot holding the associated transaction (a mutable slot: cheaper than ThreadLocal set/remove). */
     private static final class Slot {
+        /** The transaction in use on this thread; if null, {@link #aside} is empty. */
         TransactionImpl txn;
+        /** Transactions set aside on this thread by {@link TransactionImpl#join()}, the newest last. */
+        TransactionImpl[] aside;
+        int asideCount;
         /** Left by the thread's last finished transaction for its next one (see {@link DeclaredRanges#reset}). */
         DeclaredRanges spare;
+
+        void setAside(TransactionImpl t, TransactionImpl by) {
+            if (aside == null) {
+                aside = new TransactionImpl[2];
+            } else if (asideCount == aside.length) {
+                aside = Arrays.copyOf(aside, asideCount * 2);
+            }
+            aside[asideCount++] = t;
+            t.setAsideFor(by);
+        }
+
+        /**
+         * The top transaction left this thread: the newest set-aside one still associated with it comes back.
+         * Entries that ended or left meanwhile (from other threads) are dropped on the way.
+         */
+        TransactionImpl comeBack(Thread me) {
+            while (asideCount > 0) {
+                TransactionImpl t = aside[--asideCount];
+                aside[asideCount] = null;
+                if (t.isAssociatedWith(me)) {
+                    t.setAsideFor(null);
+                    txn = t;
+                    return t;
+                }
+            }
+            txn = null;
+            return null;
+        }
     }
 
     private final ThreadLocal<Slot> current = ThreadLocal.withInitial(Slot::new);
@@ -186,28 +219,43 @@ public final class Engine implements RecoverableMemory {
     TransactionImpl currentTransaction() {
         Slot slot = current.get();
         TransactionImpl t = slot.txn;
-        if (t != null && !t.isAssociatedWith(Thread.currentThread())) {
-            slot.txn = null;
+        if (t == null) {
             return null;
         }
-        return t;
+        Thread me = Thread.currentThread();
+        return t.isAssociatedWith(me) ? t : slot.comeBack(me);
     }
 
-    void associate(TransactionImpl t, TransactionImpl leaving) {
-        associate(t, leaving, null);
-    }
-
-    /** As {@link #associate(TransactionImpl, TransactionImpl)}; a finishing transaction also leaves its ranges object. */
-    void associate(TransactionImpl t, TransactionImpl leaving, DeclaredRanges reusable) {
+    /**
+     * {@code leaving} left the calling thread (suspended, ended or prepared): the thread's set-aside transaction, if
+     * any, comes back. {@code reusable}, if not null, is kept for the thread's next transaction.
+     */
+    void left(TransactionImpl leaving, DeclaredRanges reusable) {
         Slot slot = current.get();
-        if (t != null) {
-            slot.txn = t;
-        } else if (slot.txn == leaving) {
-            slot.txn = null;
+        if (slot.txn == leaving) {
+            slot.comeBack(Thread.currentThread());
         }
         if (reusable != null) {
             slot.spare = reusable.idle();
         }
+    }
+
+    /** {@code t} was just associated with the calling thread: it is the thread's transaction now. */
+    void joined(TransactionImpl t) {
+        Slot slot = current.get();
+        TransactionImpl top = slot.txn;
+        if (top == t) {
+            return;
+        }
+        if (top != null && top.isAssociatedWith(Thread.currentThread())) {
+            slot.setAside(top, t);
+        } else if (top != null) {
+            slot.comeBack(Thread.currentThread()); // drop stale entries first, then put what is left aside
+            if (slot.txn != null && slot.txn != t) {
+                slot.setAside(slot.txn, t);
+            }
+        }
+        slot.txn = t;
     }
 
     /** A ranges object for a transaction of the calling thread, reusing the one its last transaction left. */
@@ -411,9 +459,20 @@ public final class Engine implements RecoverableMemory {
             throw new RvmException(ErrorCode.ILLEGAL_STATE, "thread " + Thread.currentThread().getName()
                     + " already has " + existing.describe() + "; suspend it first (transactions do not nest)");
         }
-        TransactionImpl t = new TransactionImpl(this, transactionIds.incrementAndGet(), mode);
+        TransactionImpl t = new TransactionImpl(this, transactionIds.incrementAndGet(), mode, false);
         activeTransactions.incrementAndGet();
         current.get().txn = t;
+        return t;
+    }
+
+    @Override
+    public Transaction beginDetached(RestoreMode mode) {
+        checkUsable();
+        if (mode == null) {
+            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "restore mode is null");
+        }
+        TransactionImpl t = new TransactionImpl(this, transactionIds.incrementAndGet(), mode, true);
+        activeTransactions.incrementAndGet();
         return t;
     }
 

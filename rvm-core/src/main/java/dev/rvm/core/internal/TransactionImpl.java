@@ -15,6 +15,7 @@ import dev.rvm.core.internal.log.LogFormat;
 import dev.rvm.core.internal.log.RecordBuilder;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * A transaction: declared ranges, undo copies, range locks, and the state machine of {@link TransactionState}.
@@ -50,24 +51,31 @@ final class TransactionImpl extends LockOwner implements Transaction {
     private DeclaredRanges first;
     private DeclaredRanges[] others;
     private int regions;
+    /** The associated thread (the one that began it, or the first to join it), or {@code null}. */
     private volatile Thread thread;
+    /**
+     * Further associated threads ({@link #join()} from a second thread: an XA branch worked on from several
+     * threads); {@code null} almost always. Replaced, never changed in place, under this object's monitor.
+     */
+    private volatile Thread[] joined;
     private volatile BranchId preparedAs;
 
-    TransactionImpl(Engine engine, long id, RestoreMode mode) {
+    /** A transaction associated with the calling thread, or with none if {@code detached}. */
+    TransactionImpl(Engine engine, long id, RestoreMode mode, boolean detached) {
         this.engine = engine;
         this.id = id;
         this.mode = mode;
         // Plain stores: the new transaction reaches other threads only through locks (range lock tables, branches).
         STATE.set(this, TransactionState.ACTIVE);
-        THREAD.set(this, Thread.currentThread());
+        THREAD.set(this, detached ? null : Thread.currentThread());
     }
 
     @Override
     public String describe() {
         Thread t = thread;
         BranchId b = preparedAs;
-        return "transaction " + id + (t != null ? " (thread " + t.getName() + ")" : "")
-                + (b != null ? " prepared as branch " + b : "");
+        return "transaction " + id + (t != null ? " (thread " + t.getName() + (isSetAside() ? ", set aside" : "")
+                + ")" : "") + (b != null ? " prepared as branch " + b : "");
     }
 
     /** Every state change goes through here, so the engine's count of active transactions stays exact. */
@@ -79,7 +87,19 @@ final class TransactionImpl extends LockOwner implements Transaction {
     }
 
     boolean isAssociatedWith(Thread t) {
-        return thread == t && state == TransactionState.ACTIVE;
+        return (thread == t || joinedBy(t)) && state == TransactionState.ACTIVE;
+    }
+
+    private boolean joinedBy(Thread t) {
+        Thread[] j = joined;
+        if (j != null) {
+            for (Thread x : j) {
+                if (x == t) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
@@ -156,7 +176,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
             if (others == null) {
                 others = new DeclaredRanges[2];
             } else if (regions - 1 == others.length) {
-                others = java.util.Arrays.copyOf(others, others.length * 2);
+                others = Arrays.copyOf(others, others.length * 2);
             }
             others[regions - 1] = d;
         }
@@ -189,12 +209,15 @@ final class TransactionImpl extends LockOwner implements Transaction {
             throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "commit mode is null");
         }
         long t0 = engine.latencyListeners().start();
-        if (regions != 0) {
-            try {
+        try {
+            if (regions != 0) {
                 engine.logCommit(this, mode);
-            } catch (RvmException e) {
-                throw failedToLog("commit", e);
+            } else if (mode == CommitMode.FLUSH) {
+                // end_transaction(flush) forces the log even with nothing to write: earlier lazy commits are durable.
+                engine.flush();
             }
+        } catch (RvmException e) {
+            throw failedToLog("commit", e);
         }
         finish(TransactionState.COMMITTED);
         count(mode);
@@ -383,22 +406,30 @@ final class TransactionImpl extends LockOwner implements Transaction {
         detach(null);
     }
 
-    /** Leaves the calling thread; {@code reusable}, if not null, is left to its next transaction. */
+    /**
+     * Leaves every thread (the transaction ended or was prepared); the calling thread's slot is updated now, other
+     * threads drop it when they next look. {@code reusable}, if not null, is left to the calling thread's next
+     * transaction.
+     */
     private void detach(DeclaredRanges reusable) {
-        if (thread == Thread.currentThread()) {
-            engine.associate(null, this, reusable);
+        Thread me = Thread.currentThread();
+        if (thread == me || joinedBy(me)) {
+            engine.left(this, reusable);
         }
         THREAD.setRelease(this, null);
+        if (joined != null) {
+            joined = null;
+        }
     }
 
     @Override
     public void suspend() {
-        if (thread != Thread.currentThread() || engine.currentTransaction() != this) {
+        Thread me = Thread.currentThread();
+        if (!isAssociatedWith(me) || engine.currentTransaction() != this) {
             throw new RvmException(ErrorCode.ILLEGAL_STATE, "suspend refused: " + describe()
                     + " is not associated with the calling thread");
         }
-        engine.associate(null, this);
-        THREAD.setRelease(this, null);
+        leave(me);
     }
 
     @Override
@@ -406,17 +437,64 @@ final class TransactionImpl extends LockOwner implements Transaction {
         if (state != TransactionState.ACTIVE) {
             throw new RvmException(ErrorCode.ILLEGAL_STATE, "resume refused: " + describe() + " is " + state);
         }
-        if (thread != null) {
+        Thread t = thread;
+        if (t != null || joined != null) {
             throw new RvmException(ErrorCode.ILLEGAL_STATE, "resume refused: " + describe() + " is associated with "
-                    + thread.getName());
+                    + (t != null ? t.getName() : "other threads"));
         }
         Transaction other = engine.currentTransaction();
         if (other != null) {
             throw new RvmException(ErrorCode.ILLEGAL_STATE, "resume refused: the calling thread already has transaction "
                     + other.id());
         }
-        thread = Thread.currentThread();
-        engine.associate(this, null);
+        join();
+    }
+
+    @Override
+    public void join() {
+        Thread me = Thread.currentThread();
+        synchronized (this) {
+            if (state != TransactionState.ACTIVE) {
+                throw notActive("join");
+            }
+            if (thread == null) {
+                thread = me;
+            } else if (thread != me && !joinedBy(me)) {
+                Thread[] j = joined;
+                Thread[] more = j == null ? new Thread[1] : Arrays.copyOf(j, j.length + 1);
+                more[more.length - 1] = me;
+                joined = more;
+            }
+        }
+        engine.joined(this);
+    }
+
+    @Override
+    public void leave(Thread t) {
+        if (t == null) {
+            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "thread is null");
+        }
+        synchronized (this) {
+            Thread[] j = joined;
+            if (thread == t) {
+                thread = j == null ? null : j[0];
+                joined = j == null || j.length == 1 ? null : Arrays.copyOfRange(j, 1, j.length);
+            } else if (joinedBy(t)) {
+                Thread[] rest = new Thread[j.length - 1];
+                int k = 0;
+                for (Thread x : j) {
+                    if (x != t) {
+                        rest[k++] = x;
+                    }
+                }
+                joined = rest.length == 0 ? null : rest;
+            } else {
+                return;
+            }
+        }
+        if (t == Thread.currentThread()) {
+            engine.left(this, null);
+        }
     }
 
     @Override

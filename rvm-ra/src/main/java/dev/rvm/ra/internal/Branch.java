@@ -2,11 +2,19 @@ package dev.rvm.ra.internal;
 
 import dev.rvm.core.BranchId;
 import dev.rvm.core.Transaction;
+import dev.rvm.core.TransactionState;
+import java.util.ArrayList;
+import java.util.List;
 import javax.transaction.xa.Xid;
 
 /**
  * An XA branch between {@code start} and {@code prepare} (or a one-phase commit or rollback): its RVM
  * transaction, its state and its associations. Once prepared, a branch is the core's and this object is dropped.
+ *
+ * <p>Association follows the XA resource, as JTA requires, not a thread: each active association records the
+ * thread whose {@code start} made it, and the RVM transaction is associated with exactly the threads that have an
+ * active association ({@link Transaction#join()} / {@link Transaction#leave(Thread)}), so region writes on those
+ * threads belong to this branch. {@code end} may come from any thread.
  *
  * <p>Not thread-safe by itself: callers hold the branch's monitor.
  */
@@ -25,17 +33,15 @@ public final class Branch {
     private final BranchId id;
     private final Transaction txn;
     private State state = State.ACTIVE;
-    private int active;
+    /** The thread of each active association (a thread appears once per association it started). */
+    private final List<Thread> activeOn = new ArrayList<>(2);
     private int suspended;
-    private Thread owner;
 
-    /** A new branch whose transaction was just begun on the calling thread. */
+    /** A new branch on {@code txn}, begun detached; {@link #attach()} makes its first association. */
     public Branch(Xid xid, BranchId id, Transaction txn) {
         this.xid = xid;
         this.id = id;
         this.txn = txn;
-        this.active = 1;
-        this.owner = Thread.currentThread();
     }
 
     /** The Xid, as the transaction manager gave it. */
@@ -65,34 +71,26 @@ public final class Branch {
 
     /** Associations, active or suspended. */
     public int associations() {
-        return active + suspended;
+        return activeOn.size() + suspended;
     }
 
     /**
-     * Adds an active association on the calling thread, moving the RVM transaction to it if it is not associated
-     * with any thread.
+     * Adds an active association on the calling thread and associates the RVM transaction with it; another
+     * transaction the thread has is set aside until this association ends.
      *
-     * @return the name of the thread that holds the transaction if it is another one (the caller refuses), or
-     *         {@code null} on success
+     * @return the calling thread, to be given back to {@link #endOne} or {@link #suspendOne}
      */
-    public String attach() {
+    public Thread attach() {
         Thread me = Thread.currentThread();
-        if (owner != null && owner != me) {
-            return owner.getName();
-        }
-        if (owner == null) {
-            txn.resume();
-            owner = me;
-        }
-        active++;
-        return null;
+        txn.join();
+        activeOn.add(me);
+        return me;
     }
 
-    /** Turns an active association into a suspended one. */
-    public void suspendOne() {
-        active--;
+    /** Turns the active association made on {@code on} into a suspended one. */
+    public void suspendOne(Thread on) {
+        dropActive(on);
         suspended++;
-        release();
     }
 
     /** Turns a suspended association back into an active one (after {@link #attach()} counted it). */
@@ -100,28 +98,26 @@ public final class Branch {
         suspended--;
     }
 
-    /** Ends an association, active or suspended. */
-    public void endOne(boolean wasActive) {
-        if (wasActive) {
-            active--;
+    /** Ends an association: the active one made on {@code on}, or a suspended one if {@code on} is null. */
+    public void endOne(Thread on) {
+        if (on != null) {
+            dropActive(on);
         } else {
             suspended--;
         }
-        release();
     }
 
-    /** Detaches the transaction from the calling thread once no association is active there. */
-    private void release() {
-        if (active == 0 && owner == Thread.currentThread()) {
-            if (txn.state() == dev.rvm.core.TransactionState.ACTIVE) {
-                txn.suspend();
-            }
-            owner = null;
+    /** The RVM transaction leaves {@code on} once no active association of this branch remains there. */
+    private void dropActive(Thread on) {
+        activeOn.remove(on);
+        if (!activeOn.contains(on) && txn.state() == TransactionState.ACTIVE) {
+            txn.leave(on);
         }
     }
 
     @Override
     public String toString() {
-        return RvmXid.describe(xid) + " (" + state + ", " + active + " active / " + suspended + " suspended)";
+        return RvmXid.describe(xid) + " (" + state + ", " + activeOn.size() + " active / " + suspended
+                + " suspended)";
     }
 }

@@ -101,12 +101,6 @@ public final class Messages {
         return "RVM000115: " + op + ": branch " + xid + " was rolled back";
     }
 
-    /** RVM000116: the branch's RVM transaction is associated with another thread. */
-    public static String busy(String op, String xid, String thread) {
-        return "RVM000116: " + op + ": branch " + xid + " is in use by thread " + thread
-                + "; an RVM branch is worked on by one thread at a time";
-    }
-
     /** RVM000117: the log holds an in-doubt branch whose id is not an encoded Xid. */
     public static void foreignBranch(String branch) {
         LOG.warning("RVM000117: in-doubt branch " + branch + " was not prepared through XA and is not reported by"

@@ -14,8 +14,8 @@ import dev.rvm.core.TransactionState;
  * The RVM transaction of a container-managed (JTA or local) transaction as structures that take a
  * {@link Transaction} see it — the recoverable heap and map of {@code dev.rvm.core.heap}. Declaring and locking
  * ranges goes to the transaction; ending it does not: the transaction manager commits, rolls back or prepares it
- * through the XA resource, so {@code commit}, {@code abort}, {@code prepare}, {@code suspend} and {@code resume}
- * are refused with {@link ErrorCode#ILLEGAL_STATE}, and {@code close} does nothing.
+ * through the XA resource, so {@code commit}, {@code abort}, {@code prepare}, {@code suspend}, {@code resume},
+ * {@code join} and {@code leave} are refused with {@link ErrorCode#ILLEGAL_STATE}, and {@code close} does nothing.
  *
  * <p>Not thread-safe, like the transaction: the thread running it uses it.
  */
@@ -74,6 +74,16 @@ final class ContainerTransaction implements Transaction {
     @Override
     public void resume() {
         throw ended("resume");
+    }
+
+    @Override
+    public void join() {
+        throw ended("join");
+    }
+
+    @Override
+    public void leave(Thread thread) {
+        throw ended("leave");
     }
 
     /** Does nothing: the transaction outlives the view and ends with the container's transaction. */

@@ -23,7 +23,10 @@ import javax.transaction.xa.Xid;
 
 /**
  * RVM as an XA resource manager: a translation of the XA protocol onto the core's two-phase API. {@code start}
- * begins (or joins, or resumes) the branch's RVM transaction on the calling thread, {@code end} detaches it,
+ * begins (or joins, or resumes) the branch's RVM transaction and associates it with the calling thread, setting
+ * aside for the time of the association any other transaction the thread has (a JTA {@code REQUIRES_NEW} branch
+ * begun while the caller's is suspended without {@code TMSUSPEND}, or a second branch on a second connection);
+ * {@code end}, from any thread, ends the association and gives the thread its set-aside transaction back;
  * {@code prepare} is {@code Transaction.prepare} (a forced PREPARE record; {@code XA_RDONLY} if nothing changed),
  * {@code commit} is {@code RecoverableMemory.commitPrepared} or, for one phase, {@code commit(FLUSH)};
  * {@code rollback} is {@code abort} or {@code rollbackPrepared}; {@code recover} lists the core's in-doubt branches.
@@ -40,6 +43,8 @@ public final class RvmXAResource implements XAResource {
     private static final int START_FLAGS = TMJOIN | TMRESUME;
     private final Store store;
     private Branch active;
+    /** The thread whose {@code start} made the active association. */
+    private Thread activeOn;
     private final Map<BranchId, Branch> suspended = new HashMap<>();
     private boolean scanOpen;
 
@@ -82,10 +87,7 @@ public final class RvmXAResource implements XAResource {
             if (b.state() == Branch.State.ROLLBACK_ONLY) {
                 throw XaErrors.of(XAException.XA_RBROLLBACK, Messages.rolledBack("start", x), null);
             }
-            String holder = attach(b, "start", x);
-            if (holder != null) {
-                throw XaErrors.of(XAException.XAER_PROTO, Messages.busy("start", x, holder), null);
-            }
+            activeOn = attach(b, "start", x);
             if (flags == TMRESUME) {
                 b.resumedOne();
                 suspended.remove(id);
@@ -95,7 +97,7 @@ public final class RvmXAResource implements XAResource {
         active = b;
     }
 
-    private String attach(Branch b, String op, String x) throws XAException {
+    private static Thread attach(Branch b, String op, String x) throws XAException {
         try {
             return b.attach();
         } catch (RvmException e) {
@@ -109,7 +111,7 @@ public final class RvmXAResource implements XAResource {
         }
         Transaction t;
         try {
-            t = store.memory().begin(RestoreMode.RESTORE);
+            t = store.memory().beginDetached(RestoreMode.RESTORE);
         } catch (RvmException e) {
             throw XaErrors.fromCore(e, Call.OTHER, "start", x);
         }
@@ -118,6 +120,9 @@ public final class RvmXAResource implements XAResource {
         if (store.branches().putIfAbsent(id, b) != null) {
             t.close();
             throw XaErrors.of(XAException.XAER_DUPID, Messages.duplicateXid(x), null);
+        }
+        synchronized (b) {
+            activeOn = attach(b, "start", x);
         }
         active = b;
     }
@@ -130,6 +135,7 @@ public final class RvmXAResource implements XAResource {
             throw XaErrors.of(XAException.XAER_INVAL, Messages.xaFailed("end", x, "XAER_INVAL",
                     "flags " + Integer.toHexString(flags) + " are not TMSUCCESS, TMFAIL or TMSUSPEND"), null);
         }
+        checkOpen("end", x);
         boolean wasActive = active != null && active.id().equals(id);
         Branch b = wasActive ? active : suspended.get(id);
         if (b == null) {
@@ -140,18 +146,20 @@ public final class RvmXAResource implements XAResource {
             throw proto("end(TMSUSPEND)", x, "already suspended");
         }
         synchronized (b) {
+            Thread on = wasActive ? activeOn : null;
             if (wasActive) {
                 active = null;
+                activeOn = null;
             } else {
                 suspended.remove(id);
             }
             try {
                 if (flags == TMSUSPEND) {
-                    b.suspendOne();
+                    b.suspendOne(on);
                     suspended.put(id, b);
                     return;
                 }
-                b.endOne(wasActive);
+                b.endOne(on);
                 if (flags == TMFAIL) {
                     failBranch(b);
                     return;
@@ -286,7 +294,8 @@ public final class RvmXAResource implements XAResource {
         boolean start = (flag & TMSTARTRSCAN) != 0;
         boolean end = (flag & TMENDRSCAN) != 0;
         if (!start && !scanOpen) {
-            throw XaErrors.of(XAException.XAER_PROTO, Messages.protocol("recover", "-",
+            // The XA specification's code for a scan flag without an open scan (XAER_PROTO is for other calls).
+            throw XaErrors.of(XAException.XAER_INVAL, Messages.xaFailed("recover", "-", "XAER_INVAL",
                     "not in a recovery scan (start one with TMSTARTRSCAN)"), null);
         }
         List<Xid> out = new ArrayList<>();
@@ -309,6 +318,7 @@ public final class RvmXAResource implements XAResource {
     /** True only for another RVM XA resource on the same store (same store id). */
     @Override
     public boolean isSameRM(XAResource other) throws XAException {
+        checkOpen("isSameRM", "-");
         if (!(other instanceof RvmXAResource)) {
             return false;
         }
@@ -318,7 +328,8 @@ public final class RvmXAResource implements XAResource {
 
     /** RVM branches have no timeout of their own: the transaction manager's timeout applies. */
     @Override
-    public int getTransactionTimeout() {
+    public int getTransactionTimeout() throws XAException {
+        checkOpen("getTransactionTimeout", "-");
         return 0;
     }
 
@@ -329,6 +340,7 @@ public final class RvmXAResource implements XAResource {
             throw XaErrors.of(XAException.XAER_INVAL, Messages.xaFailed("setTransactionTimeout", "-", "XAER_INVAL",
                     "negative timeout " + seconds), null);
         }
+        checkOpen("setTransactionTimeout", "-");
         return false;
     }
 

@@ -109,6 +109,58 @@ class NarayanaTest {
         assertEquals(0, store.inDoubt().size());
     }
 
+    /**
+     * REQUIRES_NEW as a container does it: tm.suspend() and tm.resume() around a second transaction on the same
+     * thread, RVM on a second managed connection's XA resource in each; Narayana calls neither end(TMSUSPEND) nor
+     * start(TMRESUME) on the suspended resources. Each outcome is the transaction's own, twice over.
+     */
+    @Test
+    void requiresNewInsideATransactionThatUsesRvmCommitsOrRollsBackOnItsOwn() throws Exception {
+        store = Stores.open(dir);
+        Region r = store.region("r");
+        for (boolean innerCommits : new boolean[] {true, false}) {
+            long base = innerCommits ? 0 : 64;
+            RecordingXAResource database = new RecordingXAResource();
+            writeAt(new RvmXAResource(store), database, r, base, 1);
+            Transaction outer = tm.suspend();
+            tm.begin();
+            assertTrue(tm.getTransaction().enlistResource(new RvmXAResource(store)), "the inner branch enlisted");
+            store.memory().current().setRange(r, base + 8, 8);
+            r.putLong(base + 8, 2);
+            if (innerCommits) {
+                tm.commit();
+            } else {
+                tm.rollback();
+            }
+            tm.resume(outer);
+            store.memory().current().setRange(r, base + 16, 8);
+            r.putLong(base + 16, 3);
+            if (innerCommits) {
+                tm.rollback();
+            } else {
+                tm.commit();
+            }
+            assertEquals(innerCommits ? 0 : 1, r.getLong(base), "outer");
+            assertEquals(innerCommits ? 2 : 0, r.getLong(base + 8), "inner");
+            assertEquals(innerCommits ? 0 : 3, r.getLong(base + 16), "outer after the inner one");
+            assertEquals(null, store.memory().current());
+        }
+        reopen(null);
+        r = store.region("r");
+        assertEquals(List.of(0L, 2L, 0L, 1L, 0L, 3L), List.of(r.getLong(0), r.getLong(8), r.getLong(16),
+                r.getLong(64), r.getLong(72), r.getLong(80)));
+        assertEquals(0, store.inDoubt().size());
+    }
+
+    /** Begins, enlists {@code rvm} and {@code second}, writes {@code value} at {@code at} of {@code r}. */
+    private void writeAt(XAResource rvm, XAResource second, Region r, long at, long value) throws Exception {
+        tm.begin();
+        assertTrue(tm.getTransaction().enlistResource(rvm));
+        assertTrue(tm.getTransaction().enlistResource(second));
+        store.memory().current().setRange(r, at, 8);
+        r.putLong(at, value);
+    }
+
     @Test
     void aloneRvmIsCommittedInOnePhase() throws Exception {
         store = Stores.open(dir);

@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
+import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
@@ -76,6 +77,24 @@ class ResourceAdapterTest {
         RvmResourceAdapter again = adapter(a -> { });
         again.start(ctx); // the store lock was released by stop
         again.stop();
+    }
+
+    @Test
+    void theXaResourceOfAStoppedAdapterAnswersRmFailToEveryCall() throws Exception {
+        ra = adapter(a -> { });
+        ra.start(ctx);
+        RvmManagedConnection mc = (RvmManagedConnection) mcf().createManagedConnection(null, null);
+        XAResource xa = mc.getXAResource();
+        Xid x = Xids.xid("before-stop");
+        xa.start(x, XAResource.TMNOFLAGS);
+        ra.stop();
+        Xids.assertXa(XAException.XAER_RMFAIL, () -> xa.end(x, XAResource.TMSUCCESS));
+        Xids.assertXa(XAException.XAER_RMFAIL, () -> xa.start(Xids.xid("after-stop"), XAResource.TMNOFLAGS));
+        Xids.assertXa(XAException.XAER_RMFAIL, () -> xa.prepare(x));
+        Xids.assertXa(XAException.XAER_RMFAIL, () -> xa.commit(x, true));
+        Xids.assertXa(XAException.XAER_RMFAIL, () -> xa.rollback(x));
+        Xids.assertXa(XAException.XAER_RMFAIL, () -> xa.recover(XAResource.TMSTARTRSCAN));
+        Xids.assertXa(XAException.XAER_RMFAIL, () -> xa.isSameRM(xa));
     }
 
     @ParameterizedTest

@@ -321,8 +321,8 @@ class XaProtocolTest {
 
     @Test
     void recoverHonoursTheScanFlags() throws Exception {
-        assertXa(XAException.XAER_PROTO, () -> xa.recover(TMNOFLAGS));
-        assertXa(XAException.XAER_PROTO, () -> xa.recover(TMENDRSCAN));
+        assertXa(XAException.XAER_INVAL, () -> xa.recover(TMNOFLAGS));
+        assertXa(XAException.XAER_INVAL, () -> xa.recover(TMENDRSCAN));
         assertXa(XAException.XAER_INVAL, () -> xa.recover(TMSUCCESS));
         Xid p = xid("prepared", "q");
         work(xa, p, 1);
@@ -337,9 +337,9 @@ class XaProtocolTest {
         assertArrayEquals(p.getBranchQualifier(), found[0].getBranchQualifier());
         assertEquals(0, xa.recover(TMNOFLAGS).length, "the rest of the scan is empty");
         assertEquals(0, xa.recover(TMENDRSCAN).length);
-        assertXa(XAException.XAER_PROTO, () -> xa.recover(TMNOFLAGS));
+        assertXa(XAException.XAER_INVAL, () -> xa.recover(TMNOFLAGS));
         assertEquals(1, xa.recover(TMSTARTRSCAN | TMENDRSCAN).length);
-        assertXa(XAException.XAER_PROTO, () -> xa.recover(TMENDRSCAN));
+        assertXa(XAException.XAER_INVAL, () -> xa.recover(TMENDRSCAN));
         xa.commit(found[0], false);
         xa.rollback(active);
         assertEquals(0, xa.recover(TMSTARTRSCAN | TMENDRSCAN).length);

@@ -7,9 +7,24 @@ package dev.rvm.core.internal.lock;
  */
 public abstract class LockOwner {
     volatile LockOwner waitingFor;
+    /**
+     * The transaction that set this one aside on its thread ({@code Transaction.join}): this one waits for it as
+     * surely as for a lock, since the thread comes back to this one only when that one ends.
+     */
+    volatile LockOwner setAsideFor;
     /** The locks held, newest first, chained through {@code Held.ownerNext} (no list to allocate per owner). */
     RangeLockManager.Held heldHead;
     int heldCount;
+
+    /** Records that this owner was set aside on its thread for {@code other}, or came back ({@code null}). */
+    public final void setAsideFor(LockOwner other) {
+        setAsideFor = other;
+    }
+
+    /** Whether this owner is set aside on its thread for another transaction. */
+    public final boolean isSetAside() {
+        return setAsideFor != null;
+    }
 
     /** How the owner is named in lock errors, e.g. "transaction 12" or "in-doubt branch 0a1b...". */
     public abstract String describe();

@@ -304,7 +304,8 @@ public final class RangeLockManager {
             if (o == owner) {
                 return true;
             }
-            o = o.waitingFor;
+            LockOwner next = o.waitingFor;
+            o = next != null ? next : o.setAsideFor;
         }
         return false;
     }
