@@ -1,5 +1,6 @@
 package dev.rvm.it;
 
+import dev.rvm.it.nesting.NestingServlet;
 import dev.rvm.it.probe.HaltingXAResource;
 import dev.rvm.it.probe.ProbeServlet;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +26,7 @@ final class Deployments {
     static final String EAR = "rvm-ledger.ear";
     static final String BUNDLED_EAR = "rvm-ledger-bundled.ear";
     static final String PROBE = "rvm-probe.war";
+    static final String NESTING = "rvm-nesting.war";
 
     /** The smallest log, so that the concurrency test truncates it several times. */
     static final String TEST_LOG_SIZE = "<config-property name=\"logSize\">65536</config-property>";
@@ -64,6 +66,13 @@ final class Deployments {
                 .addClasses(ProbeServlet.class, HaltingXAResource.class)
                 .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + RAR
                         + ", deployment." + EAR + ".ledger-ejb.jar\n"));
+    }
+
+    /** The beans of {@code dev.rvm.it.nesting}: REQUIRES_NEW, @Transactional(REQUIRES_NEW) and NOT_SUPPORTED calls. */
+    static WebArchive nesting() {
+        return ShrinkWrap.create(WebArchive.class, NESTING)
+                .addPackage(NestingServlet.class.getPackage())
+                .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + RAR + "\n"));
     }
 
     private static java.io.File archive(String name) {

@@ -53,6 +53,13 @@ final class LedgerClient {
         return numbers(r.body());
     }
 
+    /** The rejected transfers: {@code count} and {@code amount} from RVM, {@code rows} from the database. */
+    Map<String, Long> rejections() throws IOException, InterruptedException {
+        HttpResponse<String> r = get("rvm-ledger/api/rejections");
+        assertEquals(200, r.statusCode(), r.body());
+        return numbers(r.body());
+    }
+
     /** The audit trail: {@code rows}, {@code totalAmount}, and the net movement per account. */
     Audit audit() throws IOException, InterruptedException {
         HttpResponse<String> r = get("rvm-ledger/api/audit");

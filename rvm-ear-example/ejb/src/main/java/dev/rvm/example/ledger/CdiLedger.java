@@ -3,6 +3,7 @@ package dev.rvm.example.ledger;
 import dev.rvm.ra.RvmConnectionFactory;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import javax.sql.DataSource;
@@ -25,9 +26,15 @@ public class CdiLedger {
     @Resource
     private TransactionSynchronizationRegistry registry;
 
+    @Inject
+    private Rejections rejections;
+
     /** See {@link LedgerBean#transfer}; the audit row says {@code via = cdi}. */
     @Transactional(Transactional.TxType.REQUIRED)
     public TransferResult transfer(String from, String to, long amount, String memo) {
-        return TransferWork.transfer(rvm, new AuditLog(ds), from, to, amount, memo, "cdi", registry::setRollbackOnly);
+        TransferResult r = TransferWork.transfer(rvm, new AuditLog(ds), from, to, amount, memo, "cdi",
+                registry::setRollbackOnly);
+        Rejections.recordQuietly(rejections, r, "cdi");
+        return r;
     }
 }

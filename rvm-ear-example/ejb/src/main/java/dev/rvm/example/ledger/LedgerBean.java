@@ -9,6 +9,7 @@ import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import java.lang.reflect.RecordComponent;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -39,13 +40,20 @@ public class LedgerBean {
     @Resource
     private SessionContext context;
 
+    @Inject
+    private Rejections rejections;
+
     /**
      * Moves money. An unknown account, a bad request or a failed audit insert throw {@link LedgerException} (and
-     * roll back); an overdraft marks the transaction rollback-only and returns a {@code REJECTED} result.
+     * roll back); an overdraft marks the transaction rollback-only, records the rejection in a transaction of its
+     * own ({@link Rejections}, {@code REQUIRES_NEW}) and returns a {@code REJECTED} result.
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public TransferResult transfer(String from, String to, long amount, String memo) {
-        return TransferWork.transfer(rvm, new AuditLog(ds), from, to, amount, memo, "ejb", context::setRollbackOnly);
+        TransferResult r = TransferWork.transfer(rvm, new AuditLog(ds), from, to, amount, memo, "ejb",
+                context::setRollbackOnly);
+        Rejections.recordQuietly(rejections, r, "ejb");
+        return r;
     }
 
     /** @return every account and its balance */

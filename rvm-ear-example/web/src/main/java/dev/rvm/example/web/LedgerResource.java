@@ -4,6 +4,7 @@ import dev.rvm.example.ledger.Balance;
 import dev.rvm.example.ledger.CdiLedger;
 import dev.rvm.example.ledger.LedgerBean;
 import dev.rvm.example.ledger.LedgerException;
+import dev.rvm.example.ledger.Rejections;
 import dev.rvm.example.ledger.TransferResult;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
@@ -39,6 +40,9 @@ public class LedgerResource {
 
     @Inject
     private CdiLedger cdiLedger;
+
+    @Inject
+    private Rejections rejections;
 
     /** @return every account and its balance, in ledger order */
     @GET
@@ -105,6 +109,16 @@ public class LedgerResource {
     @Path("audit")
     public Object audit() {
         return ledger.audit();
+    }
+
+    /**
+     * @return the rejected transfers, recorded in transactions of their own that survive the transfers' rollback:
+     *         {@code count} and {@code amount} from RVM, {@code rows} from the database
+     */
+    @GET
+    @Path("rejections")
+    public Rejections.Summary rejections() {
+        return rejections.summary();
     }
 
     /** @return the resource adapter's statistics */
