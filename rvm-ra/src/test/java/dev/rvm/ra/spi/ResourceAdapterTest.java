@@ -106,6 +106,7 @@ class ResourceAdapterTest {
         "regions|accounts:accounts:0",
         "regions|a:s:0:100,b:s:50:100",
         "regions|a:../etc:0:100",
+        "lazyFlushMillis|0",
         "storeDirectory|${rvm.no.such.property}/x"})
     void invalidConfigurationFailsStartNamingTheProperty(String property, String value) {
         ra = adapter(a -> {
@@ -115,6 +116,7 @@ class ResourceAdapterTest {
                 case "lockTimeoutMillis" -> a.setLockTimeoutMillis(Long.valueOf(value));
                 case "defaultCommitMode" -> a.setDefaultCommitMode(value);
                 case "regions" -> a.setRegions(value);
+                case "lazyFlushMillis" -> a.setLazyFlushMillis(Long.valueOf(value));
                 default -> a.setStoreDirectory(value);
             }
         });
