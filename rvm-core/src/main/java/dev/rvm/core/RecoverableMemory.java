@@ -1,6 +1,5 @@
 package dev.rvm.core;
 
-import dev.rvm.core.internal.Engine;
 import java.util.List;
 
 /**
@@ -17,7 +16,7 @@ public interface RecoverableMemory extends AutoCloseable {
 
     /** Opens (creating if needed) the store described by {@code options} and recovers it. */
     static RecoverableMemory open(RvmOptions options) {
-        return Engine.open(options);
+        return StoreFactory.open(options);
     }
 
     /**
