@@ -12,10 +12,12 @@ import dev.rvm.core.Transaction;
 import dev.rvm.core.TransactionState;
 import dev.rvm.core.internal.lock.LockOwner;
 import dev.rvm.core.internal.log.LogFormat;
+import dev.rvm.core.internal.log.RangeSink;
 import dev.rvm.core.internal.log.RecordBuilder;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * A transaction: declared ranges, undo copies, range locks, and the state machine of {@link TransactionState}.
@@ -255,7 +257,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
         (mode == CommitMode.FLUSH ? transactions.counters.commitsFlush : transactions.counters.commitsNoFlush).increment();
     }
 
-    /** Number of ranges, and encodes them with their current values into {@code rb} after its header fields. */
+    /** Number of ranges declared. */
     int rangeCount() {
         int c = 0;
         for (int i = 0; i < regions; i++) {
@@ -264,16 +266,25 @@ final class TransactionImpl extends LockOwner implements Transaction {
         return c;
     }
 
+    /** Encodes the ranges, count first, with their current values into {@code rb} after its header fields. */
     void encodeRanges(RecordBuilder rb) {
         rb.varint(rangeCount());
+        writeRanges(rb);
+    }
+
+    /**
+     * Copies the ranges with their current values into {@code sink}: this transaction's own record, or straight from
+     * memory into the lazy group's buffer.
+     */
+    void writeRanges(RangeSink sink) {
         for (int k = 0; k < regions; k++) {
             DeclaredRanges d = declared(k);
             RegionImpl r = d.region;
             for (int i = 0; i < d.size(); i++) {
                 long s = d.start(i);
                 int len = lengthOf(d.end(i) - s);
-                int at = rb.rangeSlot(r.segmentId, r.offset() + s, len);
-                r.memory.get(s, rb.buffer(), at, len);
+                int at = sink.slot(r.segmentId, r.offset() + s, len);
+                r.memory.get(s, sink.buffer(), at, len);
             }
         }
     }
@@ -290,22 +301,8 @@ final class TransactionImpl extends LockOwner implements Transaction {
         return b;
     }
 
-    /** Copies the ranges with their current values straight from memory into the lazy group's buffer. */
-    void visitRanges(dev.rvm.core.internal.log.LazyGroup group) {
-        for (int k = 0; k < regions; k++) {
-            DeclaredRanges d = declared(k);
-            RegionImpl r = d.region;
-            for (int i = 0; i < d.size(); i++) {
-                long s = d.start(i);
-                int len = lengthOf(d.end(i) - s);
-                int at = group.slot(r.segmentId, r.offset() + s, len);
-                r.memory.get(s, group.buffer(), at, len);
-            }
-        }
-    }
-
     /** Regions touched, for the mappings' bookkeeping. */
-    void forEachRegion(java.util.function.Consumer<RegionImpl> c) {
+    void forEachRegion(Consumer<RegionImpl> c) {
         for (int i = 0; i < regions; i++) {
             c.accept(declared(i).region);
         }

@@ -119,7 +119,7 @@ final class Transactions {
     void logCommit(TransactionImpl t, CommitMode mode) {
         guard.checkUsable();
         if (mode == CommitMode.NO_FLUSH && coalescing) {
-            writer.appendLazy(null, t::visitRanges, t.payloadBound());
+            writer.appendLazy(null, t::writeRanges, t.payloadBound());
         } else {
             RecordBuilder rb = builders.get().reset(LogFormat.COMMIT, (byte) 0).varint(1);
             t.encodeRanges(rb);
