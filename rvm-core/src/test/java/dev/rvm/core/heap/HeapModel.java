@@ -6,6 +6,7 @@ import dev.rvm.core.Transaction;
 import dev.rvm.core.heap.map.Codecs;
 import dev.rvm.core.heap.map.RecoverableHashMap;
 import dev.rvm.core.internal.heap.HashTable;
+import dev.rvm.core.internal.heap.Heap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -179,7 +180,7 @@ record HeapModel(Map<String, String> map, Map<Integer, List<Long>> blocks) {
         }
         HeapCheck check = s.heap().check();
         p.addAll(check.problems());
-        HashTable t = HashTable.open(s.heap(), s.map().address());
+        HashTable t = HashTable.open(Heap.open(s.heap().region()), s.map().address()); // reads the table only
         long expected = 1 + found.blocks.size() + 2 + t.segments() + s.map().size() + check.deferredBlocks();
         if (check.blocksInUse() != expected) {
             p.add("blocks in use " + check.blocksInUse() + ", reachable " + expected + " (table, " + found.blocks.size()
