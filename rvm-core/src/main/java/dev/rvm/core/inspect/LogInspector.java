@@ -15,7 +15,6 @@ import dev.rvm.core.io.Storage;
 import dev.rvm.core.io.StorageFile;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -88,7 +87,9 @@ public final class LogInspector implements AutoCloseable {
                 dir = storeDirOrLog;
                 logPath = dir.resolve(RvmOptions.LOG_FILE_NAME);
                 if (!storage.exists(logPath)) {
-                    throw new RvmException(ErrorCode.NOT_A_STORE_FILE, Files.isDirectory(dir)
+                    Storage.Kind kind = storage.kind(dir);
+                    throw new RvmException(ErrorCode.NOT_A_STORE_FILE,
+                            kind == Storage.Kind.DIRECTORY || kind == Storage.Kind.SYMBOLIC_LINK
                             ? "no RVM log in " + dir + " (no " + RvmOptions.LOG_FILE_NAME + ")"
                             : "no such store directory or log file: " + dir);
                 }

@@ -15,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
@@ -45,6 +46,18 @@ public final class FileStorage implements Storage {
     @Override
     public boolean exists(Path path) {
         return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public Kind kind(Path path) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return Kind.NONE; // as Files.exists: what cannot be read counts as absent
+        }
+        return a.isSymbolicLink() ? Kind.SYMBOLIC_LINK : a.isDirectory() ? Kind.DIRECTORY
+                : a.isRegularFile() ? Kind.FILE : Kind.OTHER;
     }
 
     @Override
