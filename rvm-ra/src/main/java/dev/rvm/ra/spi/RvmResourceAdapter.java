@@ -1,7 +1,6 @@
 package dev.rvm.ra.spi;
 
 import dev.rvm.core.RvmException;
-import dev.rvm.core.io.Storage;
 import dev.rvm.ra.internal.Messages;
 import dev.rvm.ra.internal.RvmXid;
 import dev.rvm.ra.internal.StartupRecovery;
@@ -48,7 +47,6 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
 
     private transient volatile Store store;
     private transient WorkManagerExecutor executor;
-    private transient Storage storage;
 
     /** A resource adapter with default configuration. */
     public RvmResourceAdapter() {
@@ -69,7 +67,7 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
         WorkManagerExecutor ex = new WorkManagerExecutor(ctx.getWorkManager());
         Store s;
         try {
-            s = Store.open(config, ex, storage);
+            s = Store.open(config, ex, null); // the real files: tests open a Store on a fake one directly
         } catch (IllegalArgumentException e) {
             ex.shutdown();
             throw internal(e.getMessage(), e);
@@ -124,11 +122,6 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
     /** The open store or {@code null}, for statistics. */
     Store storeOrNull() {
         return store;
-    }
-
-    /** For tests: the storage seam used by the next {@link #start}. */
-    void setStorageForTesting(Storage s) {
-        this.storage = s;
     }
 
     @Override
