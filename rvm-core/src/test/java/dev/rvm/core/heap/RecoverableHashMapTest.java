@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,8 +184,15 @@ class RecoverableHashMapTest {
                 read.completeExceptionally(e);
             }
         });
+        long waitsBefore = rvm.statistics().lockWaits();
         writer.start();
-        Thread.sleep(300); // the writer is at the read for update by now
+        // The writer must be waiting for the branch's lock before the branch commits, or this proves nothing.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (rvm.statistics().lockWaits() == waitsBefore) {
+            assertFalse(read.isDone(), "the read for update did not wait for the branch in doubt");
+            assertTrue(System.nanoTime() < deadline, "the writer never waited for the branch's lock");
+            Thread.sleep(5);
+        }
         rvm.commitPrepared(branch);
         writer.join(20_000);
         assertEquals(42L, read.get(), "the read for update saw the value from before the branch's commit");
