@@ -115,10 +115,10 @@ class MappingTest {
             rvm.createSegment("s", 4096);
             Region r = rvm.map("s", 0, 4096);
             rvm.unmap(r);
-            assertRvm(ErrorCode.ILLEGAL_STATE, () -> r.getLong(0));
-            assertRvm(ErrorCode.ILLEGAL_STATE, () -> rvm.unmap(r));
+            assertRvm(ErrorCode.REGION_UNMAPPED, () -> r.getLong(0));
+            assertRvm(ErrorCode.REGION_UNMAPPED, () -> rvm.unmap(r));
             Transaction t = rvm.begin(RestoreMode.RESTORE);
-            assertRvm(ErrorCode.ILLEGAL_STATE, () -> t.setRange(r, 0, 8));
+            assertRvm(ErrorCode.REGION_UNMAPPED, () -> t.setRange(r, 0, 8));
             t.abort();
         }
     }

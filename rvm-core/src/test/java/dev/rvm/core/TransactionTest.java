@@ -155,25 +155,25 @@ class TransactionTest {
     }
 
     @Test
-    void commitOrAbortTwiceIsIllegalState() {
+    void commitOrAbortTwiceIsRefusedNamingTheState() {
         Transaction t = rvm.begin(RestoreMode.RESTORE);
         t.setRange(r, 0, 8);
         t.commit(CommitMode.FLUSH);
         assertEquals(TransactionState.COMMITTED, t.state());
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> t.commit(CommitMode.FLUSH));
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::abort);
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> t.setRange(r, 0, 8));
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> t.prepare(BranchId.of("b")));
+        assertRvm(ErrorCode.TRANSACTION_COMMITTED, () -> t.commit(CommitMode.FLUSH));
+        assertRvm(ErrorCode.TRANSACTION_COMMITTED, t::abort);
+        assertRvm(ErrorCode.TRANSACTION_COMMITTED, () -> t.setRange(r, 0, 8));
+        assertRvm(ErrorCode.TRANSACTION_COMMITTED, () -> t.prepare(BranchId.of("b")));
 
         Transaction u = rvm.begin(RestoreMode.RESTORE);
         u.setRange(r, 0, 8);
         u.abort();
-        assertRvm(ErrorCode.ILLEGAL_STATE, u::abort);
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> u.commit(CommitMode.NO_FLUSH));
+        assertRvm(ErrorCode.TRANSACTION_ABORTED, u::abort);
+        assertRvm(ErrorCode.TRANSACTION_ABORTED, () -> u.commit(CommitMode.NO_FLUSH));
 
         Transaction empty = rvm.begin(RestoreMode.RESTORE);
         empty.commit(CommitMode.NO_FLUSH); // a transaction without ranges commits too
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> empty.commit(CommitMode.NO_FLUSH));
+        assertRvm(ErrorCode.TRANSACTION_COMMITTED, () -> empty.commit(CommitMode.NO_FLUSH));
     }
 
     @Test
@@ -216,11 +216,11 @@ class TransactionTest {
     }
 
     @Test
-    void beginTwiceOnOneThreadIsIllegalStateAndBeginAfterEndWorks() {
+    void beginTwiceOnOneThreadIsRefusedAndBeginAfterEndWorks() {
         Transaction t = rvm.begin(RestoreMode.RESTORE);
         assertSame(t, rvm.current());
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> rvm.begin(RestoreMode.RESTORE));
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> rvm.begin(RestoreMode.NO_RESTORE));
+        assertRvm(ErrorCode.THREAD_HAS_TRANSACTION, () -> rvm.begin(RestoreMode.RESTORE));
+        assertRvm(ErrorCode.THREAD_HAS_TRANSACTION, () -> rvm.begin(RestoreMode.NO_RESTORE));
         assertSame(t, rvm.current());
         t.commit(CommitMode.FLUSH);
         assertNull(rvm.current());
@@ -246,7 +246,7 @@ class TransactionTest {
         t.suspend();
         assertNull(rvm.current());
         assertRvm(ErrorCode.NO_TRANSACTION, () -> r.putLong(0, 2));
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::suspend);
+        assertRvm(ErrorCode.NOT_ASSOCIATED, t::suspend);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread other = new Thread(() -> {
             try {
@@ -273,7 +273,7 @@ class TransactionTest {
     @Test
     void resumeIsRefusedWhileAssociatedOrWhenTheThreadHasOne() throws Exception {
         Transaction t = rvm.begin(RestoreMode.RESTORE);
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::resume); // already associated with this thread
+        assertRvm(ErrorCode.ASSOCIATED_ELSEWHERE, t::resume); // already associated with this thread
         AtomicReference<ErrorCode> resumeCode = new AtomicReference<>();
         AtomicReference<ErrorCode> suspendCode = new AtomicReference<>();
         Thread other = new Thread(() -> {
@@ -290,16 +290,16 @@ class TransactionTest {
         });
         other.start();
         other.join();
-        assertEquals(ErrorCode.ILLEGAL_STATE, resumeCode.get());
-        assertEquals(ErrorCode.ILLEGAL_STATE, suspendCode.get());
+        assertEquals(ErrorCode.ASSOCIATED_ELSEWHERE, resumeCode.get());
+        assertEquals(ErrorCode.NOT_ASSOCIATED, suspendCode.get());
         assertSame(t, rvm.current());
         t.suspend();
         Transaction u = rvm.begin(RestoreMode.RESTORE);
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::resume); // this thread already has u
+        assertRvm(ErrorCode.THREAD_HAS_TRANSACTION, t::resume); // this thread already has u
         u.abort();
         t.resume();
         t.abort();
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::resume); // finished
+        assertRvm(ErrorCode.TRANSACTION_ABORTED, t::resume); // finished
     }
 
     @Test

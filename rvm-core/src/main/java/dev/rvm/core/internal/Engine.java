@@ -99,6 +99,12 @@ public final class Engine implements RecoverableMemory {
 
     /** Rebuilds the branches in doubt, copying their PREPARE records forward, and records the recovery. */
     private void recovered(Recovery.Result rr) throws IOException {
+        if (rr.tornTail()) {
+            // As Kafka's segment recovery does: say what is dropped and why. The record was never wholly written, so
+            // no FLUSH commit, prepare or second phase in it was acknowledged; at most lazy commits are lost.
+            LOG.log(System.Logger.Level.WARNING, "RVM recovery discarded a torn record at the end of the log, lsn {0}"
+                    + " ({1}): it was being written when the store stopped", rr.tail(), rr.endReason());
+        }
         for (LogRecord p : rr.inDoubt()) {
             byte[] raw = p.rawBytes();
             RecordBuilder rb = new RecordBuilder().reset(LogFormat.PREPARE, LogFormat.FLAG_RELOGGED)

@@ -119,7 +119,7 @@ final class Mappings {
         }
         RegionImpl r = (RegionImpl) region;
         if (!r.isMapped()) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "region " + r + " is not mapped");
+            throw new RvmException(ErrorCode.REGION_UNMAPPED, "region " + r + " is not mapped");
         }
         return r;
     }

@@ -92,7 +92,7 @@ final class RegionImpl implements Region {
     }
 
     private RvmException unmappedAccess() {
-        return new RvmException(ErrorCode.ILLEGAL_STATE, "region '" + segment + "'@" + offset + " is unmapped");
+        return new RvmException(ErrorCode.REGION_UNMAPPED, "region '" + segment + "'@" + offset + " is unmapped");
     }
 
     private void checkWrite(long at, int len) {

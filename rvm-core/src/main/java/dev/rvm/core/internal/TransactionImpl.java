@@ -128,7 +128,24 @@ final class TransactionImpl extends LockOwner implements Transaction {
 
     /** The refusal of an operation on a transaction that is no longer active (apart, to keep the checks small). */
     private RvmException notActive(String op) {
-        return new RvmException(ErrorCode.ILLEGAL_STATE, op + " refused: " + describe() + " is " + state);
+        TransactionState s = state;
+        return new RvmException(codeFor(s), op + " refused: " + describe() + " is " + s);
+    }
+
+    /** The code that names the state a call was refused in. */
+    private static ErrorCode codeFor(TransactionState s) {
+        switch (s) {
+            case COMMITTED:
+                return ErrorCode.TRANSACTION_COMMITTED;
+            case ABORTED:
+                return ErrorCode.TRANSACTION_ABORTED;
+            case PREPARED:
+                return ErrorCode.TRANSACTION_PREPARED;
+            case FAILED:
+                return ErrorCode.TRANSACTION_FAILED;
+            default:
+                return ErrorCode.ILLEGAL_STATE; // ACTIVE again by the time the message is built: a racing caller
+        }
     }
 
     @Override
@@ -423,7 +440,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
     public void suspend() {
         Thread me = Thread.currentThread();
         if (!isAssociatedWith(me) || transactions.threads.current() != this) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "suspend refused: " + describe()
+            throw new RvmException(ErrorCode.NOT_ASSOCIATED, "suspend refused: " + describe()
                     + " is not associated with the calling thread");
         }
         leave(me);
@@ -432,17 +449,17 @@ final class TransactionImpl extends LockOwner implements Transaction {
     @Override
     public void resume() {
         if (state != TransactionState.ACTIVE) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "resume refused: " + describe() + " is " + state);
+            throw notActive("resume");
         }
         Thread t = thread;
         if (t != null || joined != null) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "resume refused: " + describe() + " is associated with "
-                    + (t != null ? t.getName() : "other threads"));
+            throw new RvmException(ErrorCode.ASSOCIATED_ELSEWHERE, "resume refused: " + describe()
+                    + " is associated with " + (t != null ? t.getName() : "other threads"));
         }
         Transaction other = transactions.threads.current();
         if (other != null) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "resume refused: the calling thread already has transaction "
-                    + other.id());
+            throw new RvmException(ErrorCode.THREAD_HAS_TRANSACTION,
+                    "resume refused: the calling thread already has transaction " + other.id());
         }
         join();
     }

@@ -67,7 +67,7 @@ final class Transactions {
         }
         TransactionImpl existing = threads.current();
         if (existing != null) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "thread " + Thread.currentThread().getName()
+            throw new RvmException(ErrorCode.THREAD_HAS_TRANSACTION, "thread " + Thread.currentThread().getName()
                     + " already has " + existing.describe() + "; suspend it first (transactions do not nest)");
         }
         TransactionImpl t = new TransactionImpl(this, ids.incrementAndGet(), mode, false);

@@ -62,6 +62,15 @@ class InternalTest {
 
     @ParameterizedTest
     @EnumSource(ErrorCode.class)
+    void everyCallInTheWrongStateIsAProtocolError(ErrorCode code) {
+        if (code.isWrongState()) {
+            assertEquals(XAException.XAER_PROTO, XaErrors.codeFor(code), code.name());
+            assertEquals(XAException.XAER_PROTO, XaErrors.codeFor(code, XaErrors.Call.ONE_PHASE_COMMIT), code.name());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ErrorCode.class)
     void aCommitNeverAnswersRmErrAndASecondPhaseFailureLeavesTheBranchToRetry(ErrorCode code) {
         assertNotEquals(XAException.XAER_RMERR, XaErrors.codeFor(code, XaErrors.Call.ONE_PHASE_COMMIT));
         int second = XaErrors.codeFor(code, XaErrors.Call.SECOND_PHASE);
