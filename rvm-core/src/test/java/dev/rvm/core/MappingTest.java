@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +58,7 @@ class MappingTest {
             Region after = rvm.map("s", 2000, 2096);
             Region other = rvm.map("t", 1000, 1000); // same offsets, another segment
             assertEquals(4, rvm.regions().size());
-            assertTrue(rvm.regions().containsAll(java.util.List.of(a, before, after, other)));
+            assertTrue(rvm.regions().containsAll(List.of(a, before, after, other)));
             rvm.unmap(a);
             Region again = rvm.map("s", 1000, 1000); // the space is free once unmapped
             assertTrue(again.isMapped());

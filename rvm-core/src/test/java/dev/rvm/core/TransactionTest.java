@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -357,7 +358,7 @@ class TransactionTest {
         assertEquals(RestoreMode.RESTORE, a.restoreMode());
         a.abort();
         Transaction b = rvm.begin(RestoreMode.RESTORE);
-        org.junit.jupiter.api.Assertions.assertNotEquals(a.id(), b.id());
+        Assertions.assertNotEquals(a.id(), b.id());
         b.commit(CommitMode.FLUSH);
     }
 
@@ -376,8 +377,8 @@ class TransactionTest {
         assertEquals(1, s1.aborts() - s0.aborts());
         assertEquals(2, s1.forces() - s0.forces());
         assertEquals(2, s1.recordsWritten() - s0.recordsWritten(), "the NO_FLUSH commit waits in memory");
-        org.junit.jupiter.api.Assertions.assertTrue(s1.bytesLogged() > s0.bytesLogged());
-        org.junit.jupiter.api.Assertions.assertTrue(s1.logUsed() > 0);
+        Assertions.assertTrue(s1.bytesLogged() > s0.bytesLogged());
+        Assertions.assertTrue(s1.logUsed() > 0);
         rvm.flush();
         Statistics s2 = rvm.statistics();
         assertEquals(3, s2.forces() - s0.forces());
@@ -386,7 +387,7 @@ class TransactionTest {
         reopen();
         Statistics s3 = rvm.statistics();
         assertEquals(3, s3.lastRecoveryRecords());
-        org.junit.jupiter.api.Assertions.assertTrue(s3.lastRecoveryBytes() > 0);
+        Assertions.assertTrue(s3.lastRecoveryBytes() > 0);
         assertEquals(0, s3.commitsFlush());
         assertEquals(3, r.getLong(16));
     }

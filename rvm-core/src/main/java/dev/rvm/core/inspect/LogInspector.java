@@ -5,6 +5,7 @@ import dev.rvm.core.RvmException;
 import dev.rvm.core.RvmOptions;
 import dev.rvm.core.internal.StoreFiles;
 import dev.rvm.core.internal.log.LogFile;
+import dev.rvm.core.internal.log.LogFormat;
 import dev.rvm.core.internal.log.LogRecord;
 import dev.rvm.core.internal.log.LogScanner;
 import dev.rvm.core.internal.log.StatusBlock;
@@ -180,7 +181,7 @@ public final class LogInspector implements AutoCloseable {
         for (int i = 0; i < copyVerdicts.size(); i++) {
             if (!"OK".equals(copyVerdicts.get(i))) {
                 problems.add(new VerifyReport.Problem(VerifyReport.Kind.STATUS_COPY_INVALID, -1,
-                        (long) i * dev.rvm.core.internal.log.LogFormat.STATUS_SIZE, logName, "status copy "
+                        (long) i * LogFormat.STATUS_SIZE, logName, "status copy "
                         + (char) ('A' + i) + " is invalid (" + copyVerdicts.get(i) + "); the other copy is in use"
                         + " and the next open rewrites this one"));
             }

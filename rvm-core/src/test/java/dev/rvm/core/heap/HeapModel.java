@@ -9,6 +9,7 @@ import dev.rvm.core.internal.heap.HashTable;
 import dev.rvm.core.internal.heap.Heap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -149,7 +150,7 @@ record HeapModel(Map<String, String> map, Map<Integer, List<Long>> blocks) {
                 }
                 byte[] got = new byte[(int) size - 16];
                 s.region().get(a + 16, got, 0, got.length);
-                if (!java.util.Arrays.equals(got, fill(size, seq))) {
+                if (!Arrays.equals(got, fill(size, seq))) {
                     problems.add("slot " + i + ": block " + a + " does not hold the fill of sequence " + seq);
                 }
                 b.put(i, List.of(size, seq));

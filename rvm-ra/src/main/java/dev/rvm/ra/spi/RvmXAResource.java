@@ -1,6 +1,8 @@
 package dev.rvm.ra.spi;
 
 import dev.rvm.core.BranchId;
+import dev.rvm.core.CommitMode;
+import dev.rvm.core.ErrorCode;
 import dev.rvm.core.PrepareResult;
 import dev.rvm.core.RestoreMode;
 import dev.rvm.core.RvmException;
@@ -204,7 +206,7 @@ public final class RvmXAResource implements XAResource {
                 store.branches().remove(id);
                 return r == PrepareResult.READ_ONLY ? XA_RDONLY : XA_OK;
             } catch (RvmException e) {
-                if (e.code() != dev.rvm.core.ErrorCode.DUPLICATE_BRANCH) {
+                if (e.code() != ErrorCode.DUPLICATE_BRANCH) {
                     store.branches().remove(id);
                 }
                 throw XaErrors.fromCore(e, Call.OTHER, "prepare", x);
@@ -237,7 +239,7 @@ public final class RvmXAResource implements XAResource {
             }
             try {
                 // XA commit returns only once durable, whatever the default commit mode of local transactions.
-                b.transaction().commit(dev.rvm.core.CommitMode.FLUSH);
+                b.transaction().commit(CommitMode.FLUSH);
             } catch (RvmException e) {
                 throw XaErrors.fromCore(e, Call.ONE_PHASE_COMMIT, "commit(onePhase)", x);
             }

@@ -8,10 +8,10 @@ import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 /**
- * A recoverable hash table of byte-string keys and values on a recoverable heap ({@link HeapSpace}), grown by linear hashing: when the
- * table passes one entry per bucket, the transaction that inserted splits one bucket (the one at the split
- * pointer) into itself and a new one, so no call ever rehashes the whole table. Every change is declared in the
- * caller's transaction.
+ * A recoverable hash table of byte-string keys and values on a recoverable heap ({@link HeapSpace}), grown by
+ * linear hashing: when the table passes one entry per bucket, the transaction that inserted splits one bucket (the
+ * one at the split pointer) into itself and a new one, so no call ever rehashes the whole table. Every change is
+ * declared in the caller's transaction.
  *
  * <pre>
  * header block, {@value #HEADER} bytes: 0 magic "RVMHMAP1"  8 shape = level (bits 56..63) | split pointer

@@ -45,7 +45,8 @@ final class LazyCommits {
         if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, payloadBound + 20)) > room) {
             throw space.tooLarge("a lazy commit of up to " + payloadBound + " bytes");
         }
-        if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, group.payloadBound() + payloadBound + 20)) > room) {
+        long groupBound = group.payloadBound() + payloadBound;
+        if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, groupBound + 20)) > room) {
             drain(sealer);
         }
         try {

@@ -3,6 +3,7 @@ package dev.rvm.core.internal.log;
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
 import java.io.IOException;
+import java.util.zip.CRC32C;
 
 /**
  * Reads the chain of valid records from a starting LSN, forward, as recovery, truncation and tools need it.
@@ -26,7 +27,7 @@ public final class LogScanner {
     private int windowLength;
     private String endReason = "";
     private boolean endTorn;
-    private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    private final CRC32C crc = new CRC32C();
 
     /**
      * Scans from {@code start} up to {@code limit} (exclusive).
