@@ -1,7 +1,6 @@
 package dev.rvm.ra.spi;
 
 import dev.rvm.core.RvmException;
-import dev.rvm.core.io.Storage;
 import dev.rvm.ra.internal.LazyFlusher;
 import dev.rvm.ra.internal.Messages;
 import dev.rvm.ra.internal.RvmXid;
@@ -10,8 +9,8 @@ import dev.rvm.ra.internal.Store;
 import dev.rvm.ra.internal.StoreConfig;
 import dev.rvm.ra.internal.WorkManagerExecutor;
 import dev.rvm.ra.internal.XidCodec;
-import jakarta.resource.ResourceException;
 import jakarta.resource.NotSupportedException;
+import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.ResourceAdapter;
@@ -54,7 +53,6 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
     private transient volatile Store store;
     private transient WorkManagerExecutor executor;
     private transient LazyFlusher flusher;
-    private transient Storage storage;
 
     /** A resource adapter with default configuration. */
     public RvmResourceAdapter() {
@@ -77,7 +75,7 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
         WorkManagerExecutor ex = new WorkManagerExecutor(ctx.getWorkManager());
         Store s;
         try {
-            s = Store.open(config, ex, storage);
+            s = Store.open(config, ex, null); // the real files: tests open a Store on a fake one directly
         } catch (IllegalArgumentException e) {
             ex.shutdown();
             throw internal(e.getMessage(), e);
@@ -142,11 +140,6 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
     /** The open store or {@code null}, for statistics. */
     Store storeOrNull() {
         return store;
-    }
-
-    /** For tests: the storage seam used by the next {@link #start}. */
-    void setStorageForTesting(Storage s) {
-        this.storage = s;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.rvm.ra.spi;
 
 import dev.rvm.core.BranchId;
 import dev.rvm.core.CommitMode;
+import dev.rvm.core.ErrorCode;
 import dev.rvm.core.PrepareResult;
 import dev.rvm.core.RestoreMode;
 import dev.rvm.core.RvmException;
@@ -216,7 +217,7 @@ public final class RvmXAResource implements XAResource {
                 store.branches().remove(id);
                 return r == PrepareResult.READ_ONLY ? XA_RDONLY : XA_OK;
             } catch (RvmException e) {
-                if (e.code() != dev.rvm.core.ErrorCode.DUPLICATE_BRANCH) {
+                if (e.code() != ErrorCode.DUPLICATE_BRANCH) {
                     store.branches().remove(id);
                 }
                 throw XaErrors.fromCore(e, Call.OTHER, "prepare", x);

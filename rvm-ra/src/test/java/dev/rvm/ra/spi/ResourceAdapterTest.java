@@ -12,6 +12,7 @@ import dev.rvm.core.Region;
 import dev.rvm.core.RvmException;
 import dev.rvm.ra.RvmConnection;
 import dev.rvm.ra.RvmConnectionFactory;
+import dev.rvm.ra.internal.Messages;
 import dev.rvm.ra.testing.Xids;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
@@ -264,14 +265,14 @@ class ResourceAdapterTest {
             public void close() {
             }
         };
-        dev.rvm.ra.internal.Messages.LOG.addHandler(h);
+        Messages.LOG.addHandler(h);
         try {
             RvmConnection leaked = (RvmConnection) mc.getConnection(null, null);
             mc.cleanup();
             assertTrue(logged.stream().anyMatch(m -> m.startsWith("RVM000105")), logged.toString());
             assertEquals(ErrorCode.ILLEGAL_STATE, assertThrows(RvmException.class, leaked::regionNames).code());
         } finally {
-            dev.rvm.ra.internal.Messages.LOG.removeHandler(h);
+            Messages.LOG.removeHandler(h);
         }
     }
 
