@@ -5,8 +5,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  *       {@code idle}, {@code iowait} or {@code steal}, the time the hypervisor gave to others), in clock ticks;</li>
  *   <li>machine context switches: {@code ctxt} of {@code /proc/stat};</li>
  *   <li>process CPU: {@code utime + stime} of {@code /proc/<pid>/stat} (fields 14 and 15), in clock ticks;</li>
- *   <li>process context switches: {@code voluntary_ctxt_switches + nonvoluntary_ctxt_switches} summed over
- *       the {@code status} file of every thread under {@code /proc/<pid>/task/}, so the switches of a thread that ended between two readings are not
- *       counted.</li>
+ *   <li>process context switches: {@code voluntary_ctxt_switches + nonvoluntary_ctxt_switches} of the
+ *       {@code status} file of every thread under {@code /proc/<pid>/task/}, kept per thread, so that a difference
+ *       counts, for each thread alive at its end, the switches since the earlier reading (all of them for a thread
+ *       started in between); the switches of a thread that ended in between are not counted (a lower bound).</li>
  * </ul>
  * Process fields are {@code -1} when there is no process to read. Immutable.
  *
@@ -28,10 +30,22 @@ import java.util.concurrent.TimeUnit;
  * @param machineSwitches context switches of the machine
  * @param processTicks CPU time of the process (user and system), in clock ticks, or -1
  * @param processSwitches context switches of the process's threads, or -1
+ * @param threadSwitches the context switches of each thread of the process by thread id (empty in a difference)
  */
-record CpuCounters(long machineTicks, long machineSwitches, long processTicks, long processSwitches) {
+record CpuCounters(long machineTicks, long machineSwitches, long processTicks, long processSwitches,
+                   Map<Long, Long> threadSwitches) {
     /** Nothing measured (before the first reading or without {@code /proc}). */
     static final CpuCounters NONE = new CpuCounters(-1, -1, -1, -1);
+
+    /** Copies {@code threadSwitches}. */
+    CpuCounters {
+        threadSwitches = Map.copyOf(threadSwitches);
+    }
+
+    /** Counters without a per-thread breakdown (a difference, or a test's). */
+    CpuCounters(long machineTicks, long machineSwitches, long processTicks, long processSwitches) {
+        this(machineTicks, machineSwitches, processTicks, processSwitches, Map.of());
+    }
 
     /**
      * The length of a clock tick.
@@ -72,30 +86,42 @@ record CpuCounters(long machineTicks, long machineSwitches, long processTicks, l
             long[] machine = machine(Files.readString(proc.resolve("stat"), StandardCharsets.US_ASCII));
             long ticks = -1;
             long switches = -1;
+            Map<Long, Long> threads = new HashMap<>();
             if (pid > 0) {
                 Path dir = proc.resolve(Long.toString(pid));
                 ticks = processTicks(Files.readString(dir.resolve("stat"), StandardCharsets.US_ASCII));
-                switches = 0;
                 try (DirectoryStream<Path> tasks = Files.newDirectoryStream(dir.resolve("task"))) {
                     for (Path t : tasks) {
                         try {
-                            switches += switches(Files.readString(t.resolve("status"), StandardCharsets.UTF_8));
-                        } catch (NoSuchFileException ended) {
-                            // the thread ended while we listed them
+                            threads.put(Long.parseLong(t.getFileName().toString()),
+                                    switches(Files.readString(t.resolve("status"), StandardCharsets.UTF_8)));
+                        } catch (IOException ended) {
+                            // the thread ended while we listed them (no such file, or no such process)
                         }
                     }
                 }
+                switches = threads.values().stream().mapToLong(Long::longValue).sum();
             }
-            return new CpuCounters(machine[0], machine[1], ticks, switches);
+            return new CpuCounters(machine[0], machine[1], ticks, switches, threads);
         } catch (IOException | RuntimeException e) {
             return NONE;
         }
     }
 
-    /** {@code this - earlier}: what happened between the two readings; unknown fields stay {@code -1}. */
+    /**
+     * {@code this - earlier}: what happened between the two readings; unknown fields stay {@code -1}. The process's
+     * switches are summed thread by thread when both readings have them (see the class comment).
+     */
     CpuCounters minus(CpuCounters earlier) {
+        long switches = diff(processSwitches, earlier.processSwitches);
+        if (switches != -1 && !threadSwitches.isEmpty() && !earlier.threadSwitches.isEmpty()) {
+            switches = 0;
+            for (Map.Entry<Long, Long> t : threadSwitches.entrySet()) {
+                switches += t.getValue() - earlier.threadSwitches.getOrDefault(t.getKey(), 0L);
+            }
+        }
         return new CpuCounters(diff(machineTicks, earlier.machineTicks), diff(machineSwitches, earlier.machineSwitches),
-                diff(processTicks, earlier.processTicks), diff(processSwitches, earlier.processSwitches));
+                diff(processTicks, earlier.processTicks), switches);
     }
 
     /** {@code ticks} per transaction in microseconds, or NaN when unknown. */

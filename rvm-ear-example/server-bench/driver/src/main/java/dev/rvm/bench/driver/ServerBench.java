@@ -69,6 +69,7 @@ public final class ServerBench {
         CpuCounters.ClockTicks tick = CpuCounters.ClockTicks.probe();
         Report report = new Report(tick);
         List<Path> profiles = new ArrayList<>();
+        List<String> profileLines = new ArrayList<>();
         boolean clean = true;
         try {
             if (pg != null) {
@@ -90,17 +91,22 @@ public final class ServerBench {
             for (int clients : o.clients()) {
                 for (String c : o.cases()) {
                     for (String db : o.databasesFor(c)) {
-                        LoadRun.Window window = LoadRun.Window.NONE;
+                        ServerProfiler p = null;
                         if (!o.profile().isEmpty() && clients == Report.TARGET_CLIENTS && o.profileCases().contains(c)
                                 && pid > 0) {
-                            ServerProfiler p = new ServerProfiler(o.profiler(), o.profile(), pid, o.out()
-                                    .toAbsolutePath().resolveSibling("profile-" + o.profile() + "-"
-                                    + c.replace('+', '-') + "-" + db + "-" + clients));
+                            p = new ServerProfiler(o.profiler(), o.profile(), pid, o.out().toAbsolutePath()
+                                    .resolveSibling("profile-" + o.profile() + "-" + c.replace('+', '-') + "-" + db
+                                    + "-" + clients));
                             profiles.addAll(List.of(p.files()));
-                            window = p;
                         }
                         LoadRun.Result r = LoadRun.run("localhost", wildfly.httpPort(), pid, c, db, clients,
-                                o.accounts(), o.warmupSeconds() * 1000L, o.seconds() * 1000L, window);
+                                o.accounts(), o.warmupSeconds() * 1000L, o.seconds() * 1000L,
+                                p == null ? LoadRun.Window.NONE : p);
+                        if (p != null) {
+                            profileLines.add("");
+                            profileLines.addAll(ProfileCauses.lines(o.profile() + " " + c + " " + r.db() + " at "
+                                    + clients + " clients", ProfileCauses.sum(p.files()[0]), r, tick));
+                        }
                         report.add(r);
                         System.out.println(report.row(r, db));
                         if (r.errors() > 0) {
@@ -111,6 +117,7 @@ public final class ServerBench {
                 }
             }
             out.addAll(report.lines(o.dbs(), o.clients(), o.cases()));
+            out.addAll(profileLines);
             out.add("");
             clean &= checkTotals(wildfly, o, dbs, out);
             out.add("load average at end " + loadAverage());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,8 +46,16 @@ class CpuCountersTest {
             Files.writeString(task.resolve("status"), "voluntary_ctxt_switches:\t" + t
                     + "\nnonvoluntary_ctxt_switches:\t1\n");
         }
-        assertEquals(new CpuCounters(150, 987_654, 30, 77 + 1 + 78 + 1), CpuCounters.read(proc, 77));
+        assertEquals(new CpuCounters(150, 987_654, 30, 77 + 1 + 78 + 1, Map.of(77L, 78L, 78L, 79L)),
+                CpuCounters.read(proc, 77));
         assertEquals(new CpuCounters(150, 987_654, -1, -1), CpuCounters.read(proc, -1));
+    }
+
+    @Test
+    void theSwitchesOfAThreadThatEndedAreNotSubtractedAndThoseOfANewOneAllCount() {
+        CpuCounters before = new CpuCounters(0, 0, 0, 100 + 500, Map.of(1L, 100L, 2L, 500L));
+        CpuCounters after = new CpuCounters(0, 0, 0, 130 + 7, Map.of(1L, 130L, 3L, 7L)); // 2 ended, 3 began
+        assertEquals(30 + 7, after.minus(before).processSwitches());
     }
 
     @Test
