@@ -31,7 +31,7 @@ final class LazyDefinition {
                   <config-property name="lazyOnePhaseCommit">true</config-property>
                   <xa-pool>
                     <min-pool-size>0</min-pool-size>
-                    <max-pool-size>20</max-pool-size>
+                    <max-pool-size>100</max-pool-size>
                   </xa-pool>
                   <recovery no-recovery="true"/>
                 </connection-definition>

@@ -11,9 +11,10 @@ import java.util.Locale;
 
 /**
  * async-profiler ({@code tools.profiler:async-profiler}, whose {@code libasyncProfiler.so} the build unpacks) loaded
- * into the running server through the JDK's attach API for one measured window: {@link #start} when the window
- * opens, {@link #stop} when it closes, which writes the collapsed stacks ({@code .collapsed}, one line per stack
- * with its sample count, the input of flame graph tools) and then a flame graph ({@code .html}) of the same samples.
+ * into the running server through the JDK's attach API for one measured window: {@link #opened} starts it when the
+ * window opens, {@link #closed} stops it when it closes and writes the collapsed stacks ({@code .collapsed}, one line
+ * per stack with its sample count, the input of flame graph tools) and then a flame graph ({@code .html}) of the same
+ * samples.
  * Mode {@code cpu} samples threads on the CPU every millisecond (perf events, or the CPU timer where they are not
  * allowed); {@code wall} samples every thread every 5 ms whatever it is doing, so parks and waits show. Not
  * thread-safe: the driver's main thread calls it.
