@@ -52,8 +52,8 @@ class SubsystemStatisticsIT extends DeployedLedger {
     /** The statistics rvm-ra/README.md lists. */
     static final Set<String> STATISTICS = new TreeSet<>(List.of("Commits", "CommitsFlush", "CommitsNoFlush",
             "CommitsPrepared", "RollbacksPrepared", "Aborts", "Prepares", "ReadOnlyPrepares", "InDoubt",
-            "OldestInDoubtMillis", "Forces", "RecordsWritten", "BytesLogged", "BytesSavedIntra", "BytesSavedInter",
-            "LogUsedBytes", "LogCapacityBytes", "LogUsePercent", "Truncations", "TruncationMillisTotal",
+            "OldestInDoubtMillis", "OldestUnforcedCommitMillis", "Forces", "RecordsWritten", "BytesLogged",
+            "BytesSavedIntra", "BytesSavedInter", "LogUsedBytes", "LogCapacityBytes", "LogUsePercent", "Truncations", "TruncationMillisTotal",
             "LastTruncationMillis", "LockWaits", "LockTimeouts", "Deadlocks", "LastRecoveryMillis",
             "LastRecoveryBytes"));
     private static final int TRANSACTIONS = 3;
