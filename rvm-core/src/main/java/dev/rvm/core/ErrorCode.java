@@ -59,6 +59,10 @@ public enum ErrorCode {
     BAD_OPTION(1026),
     /** The segment table in the log status block is full. */
     TOO_MANY_SEGMENTS(1027),
+    /** A replicated store whose member is not (or no longer) the group's leader: it refuses work (fenced). */
+    NOT_LEADER(1028),
+    /** A replicated store could not get its log committed by a majority of the group within the commit timeout. */
+    NO_QUORUM(1029),
     /** A recoverable heap has no free block large enough for an allocation. */
     HEAP_FULL(1101),
     /** A region does not hold a recoverable heap or structure, or its metadata is damaged. */

@@ -137,6 +137,7 @@ public final class Engine implements RecoverableMemory {
         writer = new LogWriter(log, storeIdLow(), epoch, head, rr.tail(), options.coalescing(),
                 options.lazyBufferLimit(), options.logFullTimeout().toNanos(), () -> truncator.maybeSchedule(true));
         writer.onForce(latencyListeners::forced);
+        writer.replicateTo(options.replicator());
         for (LogRecord p : rr.inDoubt()) {
             byte[] raw = p.rawBytes();
             RecordBuilder rb = new RecordBuilder().reset(LogFormat.PREPARE, LogFormat.FLAG_RELOGGED)
@@ -273,7 +274,13 @@ public final class Engine implements RecoverableMemory {
         if (closed) {
             throw new RvmException(ErrorCode.STORE_CLOSED, "the store in " + options.directory() + " is closed");
         }
+        if (options.replicator() != null) {
+            options.replicator().checkActive();
+        }
         IOException f = writer == null ? null : writer.failure();
+        if (f instanceof dev.rvm.core.replication.ReplicationException r) {
+            throw new RvmException(r.code(), r.getMessage() + "; the store stopped", r);
+        }
         if (f != null) {
             throw new RvmException(ErrorCode.STORE_FAILED, "an I/O failure stopped the store in " + options.directory()
                     + "; close it and reopen it to recover", f);
@@ -373,7 +380,12 @@ public final class Engine implements RecoverableMemory {
     public void createSegment(String name, long size) {
         checkUsable();
         try {
+            if (options.replicator() != null) {
+                options.replicator().segmentCreated(name, size);
+            }
             segments.create(name, size);
+        } catch (dev.rvm.core.replication.ReplicationException e) {
+            throw new RvmException(e.code(), e.getMessage(), e);
         } catch (IOException e) {
             throw new RvmException(ErrorCode.IO_ERROR, "creating segment '" + name + "' failed: " + e, e);
         }

@@ -57,6 +57,14 @@ public final class LogWriter {
     private long bytesLogged;
     private long bytesSavedInter;
 
+    /** Where each written batch goes before the local log (null: not replicated); set once after construction. */
+    private volatile dev.rvm.core.replication.LogReplicator replicator;
+
+    /** Replicates every batch through {@code r} before writing it locally (see {@code dev.rvm.core.replication}). */
+    public void replicateTo(dev.rvm.core.replication.LogReplicator r) {
+        this.replicator = r;
+    }
+
     /** Sets what is told the duration of every force (called without the writer's lock held). */
     public void onForce(LongConsumer listener) {
         this.forceListener = listener;
@@ -288,6 +296,9 @@ public final class LogWriter {
         IOException failed = null;
         try {
             if (n > 0) {
+                if (replicator != null) {
+                    replicator.replicate(start, buf, 0, n); // a majority holds it before the local log does
+                }
                 file.write(start, buf, 0, n);
             }
             if (force) {
@@ -428,6 +439,9 @@ public final class LogWriter {
     }
 
     private RvmException failed() {
+        if (failure instanceof dev.rvm.core.replication.ReplicationException r) {
+            return new RvmException(r.code(), r.getMessage() + "; the store stopped", r);
+        }
         return new RvmException(ErrorCode.STORE_FAILED,
                 "the log could not be written or forced; the store stopped and must be reopened to recover", failure);
     }
