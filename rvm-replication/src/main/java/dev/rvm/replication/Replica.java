@@ -1,0 +1,423 @@
+package dev.rvm.replication;
+
+import dev.rvm.core.ErrorCode;
+import dev.rvm.core.RecoverableMemory;
+import dev.rvm.core.RvmException;
+import dev.rvm.core.RvmOptions;
+import dev.rvm.core.replication.ReplicaStore;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One member of a replicated store: a Ratis server, the member's store directory, and — while the member is the
+ * group's leader — the active {@link RecoverableMemory}.
+ *
+ * <p>Life of a member: it starts as a follower, applying every committed entry to its
+ * {@link ReplicaStore}. When Ratis makes it the leader and it has applied every entry of earlier terms, it closes the
+ * replica store and opens the directory as the active store, whose log writer replicates each batch through Raft
+ * before acknowledging anything ({@link #awaitActive}). When it loses the leadership, or a batch is refused or times
+ * out, it is <em>fenced</em>: its store refuses all work with {@link ErrorCode#NOT_LEADER} (or failed the batch in
+ * flight with {@link ErrorCode#NO_QUORUM}), and the member closes its Ratis server. A fenced member is restarted to
+ * rejoin: it recovers its directory and Ratis replays what it lacks. Thread-safe.
+ */
+public final class Replica implements Closeable {
+    private static final System.Logger LOG = System.getLogger("dev.rvm.replication");
+
+    /** Where a member stands. */
+    public enum State {
+        /** Applying the leader's entries. */
+        FOLLOWER,
+        /** Elected; opening its store as the active one. */
+        PROMOTING,
+        /** The leader: its store accepts work. */
+        ACTIVE,
+        /** Deposed or unable to replicate: refuses all work; restart it to rejoin. */
+        FENCED,
+        /** Closed. */
+        CLOSED
+    }
+
+    /** A member's view of the group at one moment. */
+    public record Status(String memberId, State state, String leaderId, long term, long appliedIndex,
+            long replicaLogPosition) {
+    }
+
+    private final ReplicaConfig config;
+    private final RaftGroupId groupId;
+    private final RaftReplicator replicator = new RaftReplicator(this);
+    private final ExecutorService control;
+    private final Object lock = new Object();
+    private RaftServer server;
+    private ReplicaStore store;
+    private volatile RecoverableMemory active;
+    private volatile State state = State.FOLLOWER;
+    private volatile String leaderId;
+    private volatile String fencedBecause;
+
+    private Replica(ReplicaConfig config) {
+        this.config = config;
+        this.groupId = RaftGroupId.valueOf(config.groupId());
+        this.control = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rvm-replica-" + config.memberId());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts a member: recovers its store directory, starts its Ratis server and joins the group. */
+    public static Replica start(ReplicaConfig config) throws IOException {
+        Replica r = new Replica(config);
+        try {
+            r.server = RaftServer.newBuilder()
+                    .setGroup(r.group())
+                    .setProperties(r.properties())
+                    .setServerId(RaftPeerId.valueOf(config.memberId()))
+                    .setStateMachine(new StoreStateMachine(r))
+                    .setOption(RaftStorage.StartupOption.RECOVER)
+                    .build();
+            r.server.start();
+        } catch (IOException | RuntimeException e) {
+            r.close();
+            throw e;
+        }
+        return r;
+    }
+
+    private RaftGroup group() {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Map.Entry<String, String> p : config.peers().entrySet()) {
+            peers.add(RaftPeer.newBuilder().setId(p.getKey()).setAddress(p.getValue()).build());
+        }
+        return RaftGroup.valueOf(groupId, peers);
+    }
+
+    private RaftProperties properties() {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(config.raftDirectory().toFile()));
+        String self = config.peers().get(config.memberId());
+        int port = Integer.parseInt(self.substring(self.lastIndexOf(':') + 1));
+        GrpcConfigKeys.Server.setPort(p, port);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(config.electionTimeoutMin()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(config.electionTimeoutMax()));
+        // Every entry forced before it counts towards a majority: no unsafe or asynchronous flush (the defaults,
+        // set explicitly because the guarantee rests on them).
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+        RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());
+        return p;
+    }
+
+    private static TimeDuration millis(Duration d) {
+        return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- called by the state machine (Ratis's applier thread) and the replicator
+
+    void openReplicaStore() {
+        synchronized (lock) {
+            store = ReplicaStore.open(config.storeDirectory(), config.storeId(), config.logSize());
+        }
+    }
+
+    void applyEntry(ByteString data) throws IOException {
+        State s = state;
+        if (s == State.ACTIVE || s == State.PROMOTING) {
+            return; // this member's own store wrote it
+        }
+        synchronized (lock) {
+            if (store == null) {
+                throw new IOException("member " + config.memberId() + " is " + state + " and has no replica store to apply to");
+            }
+            Entries.decode(data, new Entries.Visitor() {
+                @Override
+                public void batch(long startLsn, byte[] records, int off, int len) throws IOException {
+                    store.apply(startLsn, records, off, len);
+                }
+
+                @Override
+                public void segment(String name, long size) throws IOException {
+                    store.createSegment(name, size);
+                }
+            });
+        }
+    }
+
+    void applyFailed(Exception e) {
+        LOG.log(System.Logger.Level.ERROR, "RVM replica " + config.memberId() + " could not apply an entry; it stops", e);
+        fenced("applying a committed entry failed: " + e);
+    }
+
+    boolean checkpointForSnapshot() throws IOException {
+        synchronized (lock) {
+            if (state != State.FOLLOWER || store == null) {
+                return false; // the active store's directory is the engine's; see docs/REPLICATION.md
+            }
+            store.checkpoint();
+            return true;
+        }
+    }
+
+    void leaderReady() {
+        control.execute(this::promote);
+    }
+
+    private void promote() {
+        synchronized (lock) {
+            if (state != State.FOLLOWER) {
+                return;
+            }
+            state = State.PROMOTING;
+            try {
+                store.close();
+            } catch (IOException | RuntimeException e) {
+                fenced("checkpointing the replica before promotion failed: " + e);
+                return;
+            } finally {
+                store = null;
+            }
+        }
+        try {
+            RvmOptions options = config.storeOptions(RvmOptions.builder(config.storeDirectory()).logSize(config.logSize()))
+                    .createIfMissing(false).replicator(replicator).build();
+            long t0 = System.nanoTime();
+            RecoverableMemory m = RecoverableMemory.open(options);
+            if (replicator.isFenced()) {
+                closeQuietly(m);
+                return;
+            }
+            active = m;
+            synchronized (lock) {
+                state = State.ACTIVE;
+                lock.notifyAll();
+            }
+            LOG.log(System.Logger.Level.INFO, "RVM replica {0} is the active store of group {1} ({2} ms to open; {3} in doubt)",
+                    config.memberId(), config.groupId(), (System.nanoTime() - t0) / 1_000_000, m.inDoubt().size());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "RVM replica " + config.memberId() + " could not open its store as the leader", e);
+            fenced("opening the store as the leader failed: " + e);
+        }
+    }
+
+    void leaderChanged(String newLeader) {
+        leaderId = newLeader;
+        if (!config.memberId().equals(newLeader)) {
+            lostLeadership("member " + newLeader + " was elected");
+        }
+    }
+
+    void lostLeadership(String why) {
+        State s = state;
+        if (s == State.PROMOTING || s == State.ACTIVE) {
+            replicator.fence(why);
+            fenced(why);
+        }
+    }
+
+    /** Fences the member: its store refuses work; the store and the Ratis server are closed in the background. */
+    void fenced(String why) {
+        synchronized (lock) {
+            if (state == State.FENCED || state == State.CLOSED) {
+                return;
+            }
+            replicator.fence(why);
+            fencedBecause = why;
+            state = State.FENCED;
+            lock.notifyAll();
+        }
+        LOG.log(System.Logger.Level.WARNING, "RVM replica {0} is fenced: {1}; restart it to rejoin the group",
+                config.memberId(), why);
+        control.execute(this::shutDown);
+    }
+
+    private void shutDown() {
+        RecoverableMemory m = active;
+        if (m != null) {
+            closeQuietly(m);
+        }
+        synchronized (lock) {
+            if (store != null) {
+                try {
+                    store.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "RVM replica " + config.memberId() + ": closing the replica store", e);
+                }
+                store = null;
+            }
+        }
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "RVM replica " + config.memberId() + ": closing the Ratis server", e);
+            }
+        }
+    }
+
+    private static void closeQuietly(RecoverableMemory m) {
+        try {
+            m.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a fenced store", e);
+        }
+    }
+
+    // ---- public API
+
+    /**
+     * Waits until this member is the leader and its store is open, and returns the store.
+     *
+     * @throws RvmException {@link ErrorCode#NOT_LEADER} naming the leader if that does not happen within
+     *         {@code timeout} or the member is fenced
+     */
+    public RecoverableMemory awaitActive(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (state != State.ACTIVE) {
+                if (state == State.FENCED || state == State.CLOSED) {
+                    throw new RvmException(ErrorCode.NOT_LEADER, "member " + config.memberId() + " is " + state
+                            + (fencedBecause == null ? "" : " (" + fencedBecause + ")") + "; the leader is "
+                            + leaderId().orElse("unknown"));
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new RvmException(ErrorCode.NOT_LEADER, "member " + config.memberId() + " is not the leader of group "
+                            + config.groupId() + " (it is " + state + "; the leader is " + leaderId().orElse("not elected yet")
+                            + ")");
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RvmException(ErrorCode.NOT_LEADER, "interrupted while waiting to become the leader");
+                }
+            }
+            return active;
+        }
+    }
+
+    /** The active store, if this member is the leader and has opened it. */
+    public Optional<RecoverableMemory> active() {
+        return state == State.ACTIVE ? Optional.ofNullable(active) : Optional.empty();
+    }
+
+    /** Where this member stands. */
+    public State state() {
+        return state;
+    }
+
+    /** This member's id. */
+    public String memberId() {
+        return config.memberId();
+    }
+
+    /** The leader as this member last heard, if any. */
+    public Optional<String> leaderId() {
+        try {
+            if (server != null && state != State.CLOSED && state != State.FENCED) {
+                RaftPeerId id = server.getDivision(groupId).getInfo().getLeaderId();
+                if (id != null) {
+                    return Optional.of(id.toString());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall back to the last notification
+        }
+        return Optional.ofNullable(leaderId);
+    }
+
+    /** A snapshot of this member's view. */
+    public Status status() {
+        long term = -1;
+        long applied = -1;
+        try {
+            if (server != null && state != State.CLOSED && state != State.FENCED) {
+                DivisionInfo info = server.getDivision(groupId).getInfo();
+                term = info.getCurrentTerm();
+                applied = info.getLastAppliedIndex();
+            }
+        } catch (IOException | RuntimeException e) {
+            // a closing server: report what is known
+        }
+        long position = -1;
+        synchronized (lock) {
+            if (store != null) {
+                position = store.appliedLsn();
+            }
+        }
+        return new Status(config.memberId(), state, leaderId().orElse(null), term, applied, position);
+    }
+
+    /** Forces this follower's replica store and moves its head (a checkpoint); false if it is not following. */
+    public boolean checkpoint() throws IOException {
+        return checkpointForSnapshot();
+    }
+
+    /** The member's configuration. */
+    public ReplicaConfig config() {
+        return config;
+    }
+
+    RaftServer server() {
+        return server;
+    }
+
+    RaftGroupId groupId() {
+        return groupId;
+    }
+
+    /** The address this member listens on. */
+    public InetSocketAddress address() {
+        String self = config.peers().get(config.memberId());
+        int colon = self.lastIndexOf(':');
+        return new InetSocketAddress(self.substring(0, colon), Integer.parseInt(self.substring(colon + 1)));
+    }
+
+    /** Closes the active store (if any), the Ratis server and the replica store. */
+    @Override
+    public void close() throws IOException {
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            lock.notifyAll();
+        }
+        replicator.fence("the member was closed");
+        RecoverableMemory m = active;
+        if (m != null) {
+            closeQuietly(m);
+        }
+        if (server != null) {
+            server.close();
+        }
+        synchronized (lock) {
+            if (store != null) {
+                store.close();
+                store = null;
+            }
+        }
+        control.shutdownNow();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.rvm.replication;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rvm.core.BranchId;
+import dev.rvm.core.CommitMode;
+import dev.rvm.core.ErrorCode;
+import dev.rvm.core.PrepareResult;
+import dev.rvm.core.RecoverableMemory;
+import dev.rvm.core.Region;
+import dev.rvm.core.RestoreMode;
+import dev.rvm.core.RvmException;
+import dev.rvm.core.Transaction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real Ratis servers in this JVM on loopback: one Raft entry per group commit, followers applying them, and
+ * the leader's store acknowledging only what a majority holds.
+ */
+class InProcessGroupTest {
+    private static final int SEG = 128 * 1024;
+    private static final Duration ELECTION = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private static void write(RecoverableMemory rvm, Region r, byte[] expected, Random random, int i) {
+        Transaction t = rvm.begin(i % 50 == 3 ? RestoreMode.RESTORE : RestoreMode.NO_RESTORE);
+        int at = random.nextInt(SEG - 300);
+        byte[] v = new byte[1 + random.nextInt(256)];
+        random.nextBytes(v);
+        t.setRange(r, at, v.length);
+        r.put(at, v, 0, v.length);
+        System.arraycopy(v, 0, expected, at, v.length);
+        if (i % 50 == 3) {
+            BranchId b = BranchId.of("b" + i);
+            assertEquals(PrepareResult.PREPARED, t.prepare(b));
+            rvm.commitPrepared(b);
+        } else {
+            t.commit(i % 4 == 0 ? CommitMode.NO_FLUSH : CommitMode.FLUSH);
+        }
+    }
+
+    @Test
+    void followersApplyEveryGroupCommitToByteIdenticalSegmentsAndOneTakesOverWithTheBranchInDoubt() throws Exception {
+        try (Cluster c = new Cluster(dir, 3, 1 << 20, b -> b)) {
+            c.startAll();
+            Replica leader = c.awaitLeader(ELECTION);
+            RecoverableMemory rvm = leader.active().orElseThrow();
+            rvm.createSegment("data", SEG);
+            Region r = rvm.map("data", 0, SEG);
+            byte[] expected = new byte[SEG];
+            Random random = new Random(27);
+            for (int i = 0; i < 3000; i++) { // wraps the 1 MiB log: truncation on the leader, checkpoints on followers
+                write(rvm, r, expected, random, i);
+            }
+            BranchId open = BranchId.of("left-in-doubt");
+            Transaction t = rvm.begin(RestoreMode.RESTORE);
+            t.setRange(r, 0, 8);
+            r.putLong(0, 42);
+            t.prepare(open);
+            rvm.truncate();
+            long index = leader.status().appliedIndex();
+            c.awaitApplied(index, Duration.ofSeconds(60));
+            for (Replica m : c.members.values()) {
+                if (m != leader) {
+                    assertTrue(m.checkpoint());
+                }
+            }
+            byte[] seg = Files.readAllBytes(dir.resolve(leader.memberId()).resolve("store/segments/data.seg"));
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(seg, 4096, 4096 + SEG));
+            for (Replica m : c.members.values()) {
+                assertArrayEquals(seg, Files.readAllBytes(dir.resolve(m.memberId()).resolve("store/segments/data.seg")),
+                        "segment of member " + m.memberId());
+            }
+            // The leader goes away; another member takes over with every commit and the branch still in doubt.
+            String old = leader.memberId();
+            c.stop(old);
+            Replica next = c.awaitLeader(ELECTION);
+            assertNotEquals(old, next.memberId());
+            RecoverableMemory rvm2 = next.active().orElseThrow();
+            assertEquals(List.of(open), rvm2.inDoubt());
+            Region r2 = rvm2.map("data", 0, SEG);
+            byte[] got = new byte[SEG];
+            r2.get(0, got, 0, SEG);
+            assertArrayEquals(expected, got);
+            rvm2.commitPrepared(open);
+            assertEquals(42, r2.getLong(0));
+        }
+    }
+
+    @Test
+    void withAMajorityDownNothingIsAcknowledgedAndTheErrorSaysWhy() throws Exception {
+        try (Cluster c = new Cluster(dir, 3, 1 << 20, b -> b.commitTimeout(Duration.ofSeconds(3)))) {
+            c.startAll();
+            Replica leader = c.awaitLeader(ELECTION);
+            RecoverableMemory rvm = leader.active().orElseThrow();
+            rvm.createSegment("data", 4096);
+            Region r = rvm.map("data", 0, 4096);
+            Transaction t0 = rvm.begin(RestoreMode.NO_RESTORE);
+            t0.setRange(r, 0, 8);
+            r.putLong(0, 1);
+            t0.commit(CommitMode.FLUSH);
+            for (Replica m : c.members.values()) {
+                if (m != leader) {
+                    m.close();
+                }
+            }
+            Transaction t = rvm.begin(RestoreMode.NO_RESTORE);
+            t.setRange(r, 0, 8);
+            r.putLong(0, 2);
+            long t1 = System.nanoTime();
+            RvmException e = assertThrows(RvmException.class, () -> t.commit(CommitMode.FLUSH));
+            long ms = (System.nanoTime() - t1) / 1_000_000;
+            System.out.println("majority down: commit refused after " + ms + " ms: " + e.getMessage());
+            assertTrue(e.code() == ErrorCode.NO_QUORUM || e.code() == ErrorCode.NOT_LEADER, e.toString());
+            assertTrue(e.getMessage().contains("majority") || e.getMessage().contains("not the leader"), e.getMessage());
+            RvmException later = assertThrows(RvmException.class, () -> rvm.begin(RestoreMode.NO_RESTORE));
+            assertTrue(later.code() == ErrorCode.NO_QUORUM || later.code() == ErrorCode.NOT_LEADER
+                    || later.code() == ErrorCode.STORE_CLOSED, later.toString());
+        }
+    }
+}
