@@ -1,5 +1,6 @@
 package dev.rvm.replication;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -33,12 +34,12 @@ final class Entries {
 
     /** What a decoded entry asks for. */
     interface Visitor {
-        void batch(long startLsn, byte[] records, int off, int len) throws java.io.IOException;
+        void batch(long startLsn, byte[] records, int off, int len) throws IOException;
 
-        void segment(String name, long size) throws java.io.IOException;
+        void segment(String name, long size) throws IOException;
     }
 
-    static void decode(ByteString data, Visitor v) throws java.io.IOException {
+    static void decode(ByteString data, Visitor v) throws IOException {
         byte[] a = data.toByteArray();
         ByteBuffer b = ByteBuffer.wrap(a);
         byte kind = b.get();
@@ -46,14 +47,14 @@ final class Entries {
             long start = b.getLong();
             int len = b.getInt();
             if (len != a.length - 13) {
-                throw new java.io.IOException("batch entry of " + a.length + " bytes says it holds " + len);
+                throw new IOException("batch entry of " + a.length + " bytes says it holds " + len);
             }
             v.batch(start, a, 13, len);
         } else if (kind == SEGMENT) {
             long size = b.getLong();
             v.segment(new String(a, 9, a.length - 9, StandardCharsets.UTF_8), size);
         } else {
-            throw new java.io.IOException("unknown entry kind " + kind);
+            throw new IOException("unknown entry kind " + kind);
         }
     }
 }

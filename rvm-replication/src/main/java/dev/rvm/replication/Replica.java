@@ -13,15 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -38,8 +42,10 @@ import org.apache.ratis.util.TimeDuration;
  * replica store and opens the directory as the active store, whose log writer replicates each batch through Raft
  * before acknowledging anything ({@link #awaitActive}). When it loses the leadership, or a batch is refused or times
  * out, it is <em>fenced</em>: its store refuses all work with {@link ErrorCode#NOT_LEADER} (or failed the batch in
- * flight with {@link ErrorCode#NO_QUORUM}), and the member closes its Ratis server. A fenced member is restarted to
- * rejoin: it recovers its directory and Ratis replays what it lacks. Thread-safe.
+ * flight with {@link ErrorCode#NO_QUORUM}), and the member closes the store and its Ratis server. Then, unless
+ * {@link ReplicaConfig#rejoinAfterFence()} is off, it starts a new Ratis server as a follower: it recovers its
+ * directory and Ratis replays what it lacks (a member that failed to apply a committed entry stays down: its
+ * directory needs an operator). Thread-safe.
  */
 public final class Replica implements Closeable {
     private static final System.Logger LOG = System.getLogger("dev.rvm.replication");
@@ -65,10 +71,13 @@ public final class Replica implements Closeable {
 
     private final ReplicaConfig config;
     private final RaftGroupId groupId;
-    private final RaftReplicator replicator = new RaftReplicator(this);
+    /** The replicator of the current activation (a fenced one stays fenced; the next activation gets a new one). */
+    private volatile RaftReplicator replicator = new RaftReplicator(this);
+    /** The state machine of the running Ratis server; calls from an earlier server's are ignored. */
+    private volatile StoreStateMachine stateMachine;
     private final ExecutorService control;
     private final Object lock = new Object();
-    private RaftServer server;
+    private volatile RaftServer server;
     private ReplicaStore store;
     private volatile RecoverableMemory active;
     private volatile State state = State.FOLLOWER;
@@ -89,19 +98,30 @@ public final class Replica implements Closeable {
     public static Replica start(ReplicaConfig config) throws IOException {
         Replica r = new Replica(config);
         try {
-            r.server = RaftServer.newBuilder()
-                    .setGroup(r.group())
-                    .setProperties(r.properties())
-                    .setServerId(RaftPeerId.valueOf(config.memberId()))
-                    .setStateMachine(new StoreStateMachine(r))
-                    .setOption(RaftStorage.StartupOption.RECOVER)
-                    .build();
-            r.server.start();
+            r.startServer();
         } catch (IOException | RuntimeException e) {
             r.close();
             throw e;
         }
         return r;
+    }
+
+    private void startServer() throws IOException {
+        StoreStateMachine sm = new StoreStateMachine(this);
+        stateMachine = sm;
+        server = RaftServer.newBuilder()
+                .setGroup(group())
+                .setProperties(properties())
+                .setServerId(RaftPeerId.valueOf(config.memberId()))
+                .setStateMachine(sm)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+    }
+
+    /** Whether {@code sm} is the running server's state machine (an earlier server's late calls are ignored). */
+    boolean isCurrent(StoreStateMachine sm) {
+        return sm == stateMachine;
     }
 
     private RaftGroup group() {
@@ -166,7 +186,7 @@ public final class Replica implements Closeable {
 
     void applyFailed(Exception e) {
         LOG.log(System.Logger.Level.ERROR, "RVM replica " + config.memberId() + " could not apply an entry; it stops", e);
-        fenced("applying a committed entry failed: " + e);
+        fenced("applying a committed entry failed: " + e, false);
     }
 
     boolean checkpointForSnapshot() throws IOException {
@@ -199,11 +219,13 @@ public final class Replica implements Closeable {
             }
         }
         try {
+            RaftReplicator rep = new RaftReplicator(this);
+            replicator = rep;
             RvmOptions options = config.storeOptions(RvmOptions.builder(config.storeDirectory()).logSize(config.logSize()))
-                    .createIfMissing(false).replicator(replicator).build();
+                    .createIfMissing(false).replicator(rep).build();
             long t0 = System.nanoTime();
             RecoverableMemory m = RecoverableMemory.open(options);
-            if (replicator.isFenced()) {
+            if (rep.isFenced()) {
                 closeQuietly(m);
                 return;
             }
@@ -237,6 +259,10 @@ public final class Replica implements Closeable {
 
     /** Fences the member: its store refuses work; the store and the Ratis server are closed in the background. */
     void fenced(String why) {
+        fenced(why, config.rejoinAfterFence());
+    }
+
+    private void fenced(String why, boolean rejoin) {
         synchronized (lock) {
             if (state == State.FENCED || state == State.CLOSED) {
                 return;
@@ -246,13 +272,70 @@ public final class Replica implements Closeable {
             state = State.FENCED;
             lock.notifyAll();
         }
-        LOG.log(System.Logger.Level.WARNING, "RVM replica {0} is fenced: {1}; restart it to rejoin the group",
-                config.memberId(), why);
-        control.execute(this::shutDown);
+        LOG.log(System.Logger.Level.WARNING, "RVM replica {0} is fenced: {1}; it closes its store and Ratis server"
+                + (rejoin ? " and rejoins as a follower" : "; restart it to rejoin the group"), config.memberId(), why);
+        control.execute(() -> shutDownAndRejoin(rejoin));
+    }
+
+    private void shutDownAndRejoin(boolean rejoin) {
+        closeStores();
+        awaitNotLeader();
+        closeServer();
+        if (!rejoin) {
+            return;
+        }
+        synchronized (lock) {
+            if (state != State.FENCED) {
+                return; // closed meanwhile
+            }
+            state = State.FOLLOWER;
+            fencedBecause = null;
+        }
+        try {
+            // A new server recovers the directory (its store's log holds only committed batches) and Ratis replays
+            // what follows the last snapshot; batches the directory holds are skipped by position.
+            startServer();
+            LOG.log(System.Logger.Level.INFO, "RVM replica {0} rejoined group {1} as a follower", config.memberId(),
+                    config.groupId());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "RVM replica " + config.memberId() + " could not rejoin; restart it", e);
+            synchronized (lock) {
+                if (state == State.FOLLOWER) {
+                    state = State.FENCED;
+                    fencedBecause = "rejoining failed: " + e;
+                    lock.notifyAll();
+                }
+            }
+            shutDown();
+        }
     }
 
     private void shutDown() {
+        closeStores();
+        closeServer();
+    }
+
+    /**
+     * Waits (bounded) until Ratis no longer counts this member as the leader: a member fenced because its batch was
+     * refused during a leadership transfer must let the transfer finish instead of forcing an election by closing
+     * its server. A member that was killed off or deposed is not the leader, and does not wait.
+     */
+    private void awaitNotLeader() {
+        long deadline = System.nanoTime() + 3 * config.electionTimeoutMax().toNanos() + config.commitTimeout().toNanos();
+        try {
+            while (System.nanoTime() < deadline && server.getDivision(groupId).getInfo().isLeader()) {
+                Thread.sleep(20);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the server is going away anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeStores() {
         RecoverableMemory m = active;
+        active = null;
         if (m != null) {
             closeQuietly(m);
         }
@@ -266,11 +349,55 @@ public final class Replica implements Closeable {
                 store = null;
             }
         }
-        if (server != null) {
+    }
+
+    private void closeServer() {
+        RaftServer s = server;
+        if (s != null) {
             try {
-                server.close();
+                s.close();
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "RVM replica " + config.memberId() + ": closing the Ratis server", e);
+            }
+        }
+    }
+
+    /**
+     * A planned switchover: asks Ratis to hand the leadership to member {@code to} (Ratis first lets it catch up)
+     * and returns once this member has stepped down. Nothing acknowledged is lost: batches committed before the
+     * hand-over are in the new leader's log, and any still in flight are refused with {@code NOT_LEADER}. This member
+     * is fenced and, with {@link ReplicaConfig#rejoinAfterFence()}, follows again. The caller waits for the new leader
+     * with its {@link #awaitActive}.
+     *
+     * @throws IOException if this member is not the active one, or is still the leader after {@code timeout}
+     */
+    public void transferLeadership(String to, Duration timeout) throws IOException {
+        if (state != State.ACTIVE) {
+            throw new IOException("member " + config.memberId() + " is " + state + ", not the active leader");
+        }
+        RaftServer s = server;
+        TransferLeadershipRequest request = new TransferLeadershipRequest(ClientId.randomId(), s.getId(), groupId, 1,
+                RaftPeerId.valueOf(to), timeout.toMillis());
+        // The answer may never come: stepping down fences this member, which closes the server that would send it.
+        CompletableFuture<RaftClientReply> reply = s.transferLeadershipAsync(request);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (state == State.ACTIVE || state == State.PROMOTING) {
+                if (reply.isDone() && !reply.isCompletedExceptionally() && !reply.join().isSuccess()) {
+                    throw new IOException("transferring the leadership of group " + config.groupId() + " to " + to
+                            + " was refused: " + reply.join().getException(), reply.join().getException());
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("member " + config.memberId() + " is still the leader of group "
+                            + config.groupId() + " " + timeout.toMillis() + " ms after asking to hand it to " + to);
+                }
+                try {
+                    lock.wait(Math.min(50, Math.max(1, left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while transferring the leadership to " + to, e);
+                }
             }
         }
     }
@@ -405,12 +532,14 @@ public final class Replica implements Closeable {
             lock.notifyAll();
         }
         replicator.fence("the member was closed");
+        control.shutdownNow();
         RecoverableMemory m = active;
         if (m != null) {
             closeQuietly(m);
         }
-        if (server != null) {
-            server.close();
+        RaftServer s = server;
+        if (s != null) {
+            s.close();
         }
         synchronized (lock) {
             if (store != null) {
@@ -418,6 +547,5 @@ public final class Replica implements Closeable {
                 store = null;
             }
         }
-        control.shutdownNow();
     }
 }

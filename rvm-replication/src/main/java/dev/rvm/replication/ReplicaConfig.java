@@ -29,6 +29,7 @@ public final class ReplicaConfig {
     private final Duration commitTimeout;
     private final long snapshotThreshold;
     private final UnaryOperator<RvmOptions.Builder> storeOptions;
+    private final boolean rejoinAfterFence;
 
     private ReplicaConfig(Builder b) {
         this.memberId = b.memberId;
@@ -42,6 +43,7 @@ public final class ReplicaConfig {
         this.commitTimeout = b.commitTimeout;
         this.snapshotThreshold = b.snapshotThreshold;
         this.storeOptions = b.storeOptions;
+        this.rejoinAfterFence = b.rejoinAfterFence;
     }
 
     /**
@@ -108,6 +110,14 @@ public final class ReplicaConfig {
         return snapshotThreshold;
     }
 
+    /**
+     * Whether a fenced member (deposed, or its batch refused or timed out) closes its store and Ratis server and
+     * then starts a new server as a follower by itself (default true); if false it stays down until restarted.
+     */
+    public boolean rejoinAfterFence() {
+        return rejoinAfterFence;
+    }
+
     /** The options the active store opens with, from the defaults this member sets. */
     RvmOptions.Builder storeOptions(RvmOptions.Builder b) {
         return storeOptions.apply(b);
@@ -125,6 +135,7 @@ public final class ReplicaConfig {
         private Duration commitTimeout = Duration.ofSeconds(10);
         private long snapshotThreshold = 400_000;
         private UnaryOperator<RvmOptions.Builder> storeOptions = b -> b;
+        private boolean rejoinAfterFence = true;
 
         private Builder(String memberId, Map<String, String> peers, UUID groupId, Path directory) {
             this.memberId = Objects.requireNonNull(memberId, "memberId");
@@ -167,6 +178,12 @@ public final class ReplicaConfig {
         /** Adjusts the options of the active store (the directory, log size and replicator are set by the member). */
         public Builder storeOptions(UnaryOperator<RvmOptions.Builder> adjust) {
             this.storeOptions = Objects.requireNonNull(adjust, "storeOptions");
+            return this;
+        }
+
+        /** Whether a fenced member rejoins as a follower by itself (default true). */
+        public Builder rejoinAfterFence(boolean on) {
+            this.rejoinAfterFence = on;
             return this;
         }
 

@@ -63,6 +63,11 @@ final class StoreStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
+        if (!replica.isCurrent(this)) {
+            CompletableFuture<Message> f = new CompletableFuture<>();
+            f.completeExceptionally(new IOException("this state machine's server was replaced"));
+            return f;
+        }
         try {
             replica.applyEntry(entry.getStateMachineLogEntry().getLogData());
         } catch (IOException | RuntimeException e) {
@@ -91,17 +96,23 @@ final class StoreStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderReady() {
-        replica.leaderReady();
+        if (replica.isCurrent(this)) {
+            replica.leaderReady();
+        }
     }
 
     @Override
     public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
-        replica.lostLeadership("it stepped down as leader");
+        if (replica.isCurrent(this)) {
+            replica.lostLeadership("it stepped down as leader");
+        }
     }
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
-        replica.leaderChanged(newLeaderId == null ? null : newLeaderId.toString());
+        if (replica.isCurrent(this)) {
+            replica.leaderChanged(newLeaderId == null ? null : newLeaderId.toString());
+        }
     }
 
     /** The constant Ratis uses for "no index". */

@@ -18,8 +18,11 @@ import dev.rvm.core.Transaction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +81,7 @@ class InProcessGroupTest {
                 }
             }
             byte[] seg = Files.readAllBytes(dir.resolve(leader.memberId()).resolve("store/segments/data.seg"));
-            assertArrayEquals(expected, java.util.Arrays.copyOfRange(seg, 4096, 4096 + SEG));
+            assertArrayEquals(expected, Arrays.copyOfRange(seg, 4096, 4096 + SEG));
             for (Replica m : c.members.values()) {
                 assertArrayEquals(seg, Files.readAllBytes(dir.resolve(m.memberId()).resolve("store/segments/data.seg")),
                         "segment of member " + m.memberId());
@@ -144,6 +147,78 @@ class InProcessGroupTest {
             RvmException later = assertThrows(RvmException.class, () -> rvm.begin(RestoreMode.NO_RESTORE));
             assertTrue(later.code() == expected || later.code() == ErrorCode.NOT_LEADER
                     || later.code() == ErrorCode.STORE_CLOSED, later.toString());
+        }
+    }
+
+    /**
+     * A planned switchover under load: the leadership is handed to another member while a thread commits. Every
+     * commit acknowledged by the old leader is on the new one, the old leader's store then refuses work with
+     * NOT_LEADER, the old leader follows again by itself, and all segments end byte-identical.
+     */
+    @Test
+    void aPlannedSwitchoverLosesNoCommitAndTheOldLeaderFollowsAgain() throws Exception {
+        try (Cluster c = new Cluster(dir, 3, 1 << 20, b -> b)) {
+            c.startAll();
+            Replica old = c.awaitLeader(ELECTION);
+            RecoverableMemory rvm = old.active().orElseThrow();
+            rvm.createSegment("data", SEG);
+            Region r = rvm.map("data", 0, SEG);
+            AtomicLong acked = new AtomicLong();
+            AtomicReference<RvmException> stop = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    for (long i = 1; ; i++) {
+                        Transaction t = rvm.begin(RestoreMode.NO_RESTORE);
+                        t.setRange(r, 0, 8);
+                        t.setRange(r, 8 + (i % 1000) * 8, 8);
+                        r.putLong(0, i);
+                        r.putLong(8 + (i % 1000) * 8, i);
+                        t.commit(CommitMode.FLUSH);
+                        acked.set(i);
+                    }
+                } catch (RvmException e) {
+                    stop.set(e);
+                }
+            });
+            writer.start();
+            while (acked.get() < 100) {
+                Thread.sleep(5);
+            }
+            String to = c.members.keySet().stream().filter(id -> !id.equals(old.memberId())).findFirst().orElseThrow();
+            old.transferLeadership(to, Duration.ofSeconds(20));
+            RecoverableMemory next = c.members.get(to).awaitActive(ELECTION);
+            writer.join(60_000);
+            assertEquals(ErrorCode.NOT_LEADER, stop.get().code(), stop.get().toString());
+            Region r2 = next.map("data", 0, SEG);
+            long counter = r2.getLong(0);
+            assertTrue(counter >= acked.get(), "new leader has " + counter + ", old one acknowledged " + acked.get());
+            for (long i = Math.max(1, counter - 999); i <= counter; i++) {
+                assertEquals(i, r2.getLong(8 + (i % 1000) * 8), "slot of transaction " + i);
+            }
+            assertEquals(ErrorCode.NOT_LEADER, assertThrows(RvmException.class, () -> rvm.begin(RestoreMode.NO_RESTORE)).code());
+            long deadline = System.nanoTime() + ELECTION.toNanos();
+            while (old.state() != Replica.State.FOLLOWER && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(Replica.State.FOLLOWER, old.state());
+            Transaction t = next.begin(RestoreMode.NO_RESTORE);
+            t.setRange(r2, 0, 8);
+            r2.putLong(0, counter + 1);
+            t.commit(CommitMode.FLUSH);
+            next.truncate();
+            Replica leader = c.members.get(to);
+            c.awaitApplied(leader.status().appliedIndex(), Duration.ofSeconds(60));
+            for (Replica m : c.members.values()) {
+                if (m != leader) {
+                    assertTrue(m.checkpoint(), m.memberId() + " is " + m.state());
+                }
+            }
+            byte[] seg = Files.readAllBytes(dir.resolve(to).resolve("store/segments/data.seg"));
+            for (Replica m : c.members.values()) {
+                assertArrayEquals(seg, Files.readAllBytes(dir.resolve(m.memberId()).resolve("store/segments/data.seg")),
+                        "segment of member " + m.memberId());
+            }
+            System.out.println("switchover: old leader acknowledged " + acked.get() + ", new leader has " + counter);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.rvm.core.Transaction;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ public final class ReplicaChild {
         try {
             events.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -271,11 +271,11 @@ public final class Engine implements RecoverableMemory {
     }
 
     void checkUsable() {
+        if (options.replicator() != null) {
+            options.replicator().checkActive(); // a fenced replica's store says so even after it was closed
+        }
         if (closed) {
             throw new RvmException(ErrorCode.STORE_CLOSED, "the store in " + options.directory() + " is closed");
-        }
-        if (options.replicator() != null) {
-            options.replicator().checkActive();
         }
         IOException f = writer == null ? null : writer.failure();
         if (f instanceof dev.rvm.core.replication.ReplicationException r) {

@@ -1,0 +1,166 @@
+package dev.rvm.replication;
+
+import dev.rvm.core.CommitMode;
+import dev.rvm.core.RecoverableMemory;
+import dev.rvm.core.Region;
+import dev.rvm.core.RestoreMode;
+import dev.rvm.core.RvmOptions;
+import dev.rvm.core.Transaction;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One run of the replication benchmark (only with {@code -Drvm.bench=true}; it asserts nothing): debit-credit
+ * style {@code FLUSH} commits (two 8-byte ranges) at 1, 4 and 16 threads on a local store and on a three-member group
+ * (members in this JVM, on loopback, sharing this machine's disk), 1-thread commit latency, and the floor any
+ * majority-replicated commit pays here: a 64-byte record appended and forced by this process and, after a loopback
+ * round trip, by a child process, acknowledged when both forces are done.
+ */
+class ReplicationBench {
+    private static final long SECONDS = Long.getLong("rvm.benchSeconds", 5);
+    private static final int ACCOUNTS = 100_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void run() throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("rvm.bench"), "the benchmark runs with -Drvm.bench=true");
+        StringBuilder report = new StringBuilder("\n== replication benchmark, " + SECONDS + " s per point ==\n");
+        try (RecoverableMemory local = RecoverableMemory.open(RvmOptions.builder(dir.resolve("local")).logSize(64 << 20).build())) {
+            local.createSegment("accounts", ACCOUNTS * 8L);
+            Region r = local.map("accounts", 0, ACCOUNTS * 8L);
+            for (int threads : new int[] {1, 4, 16}) {
+                report.append(point("local", local, r, threads)).append('\n');
+            }
+        }
+        try (Cluster c = new Cluster(dir.resolve("group"), 3, 64 << 20, b -> b)) {
+            c.startAll();
+            RecoverableMemory rvm = c.awaitActiveStore(Duration.ofSeconds(60));
+            rvm.createSegment("accounts", ACCOUNTS * 8L);
+            Region r = rvm.map("accounts", 0, ACCOUNTS * 8L);
+            for (int threads : new int[] {1, 4, 16}) {
+                report.append(point("replicated", rvm, r, threads)).append('\n');
+            }
+        }
+        report.append(floor()).append('\n');
+        System.out.println(report);
+    }
+
+    private static String point(String what, RecoverableMemory rvm, Region r, int threads) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        LongAdder commits = new LongAdder();
+        List<long[]> lat = new ArrayList<>();
+        List<Thread> ts = new ArrayList<>();
+        for (int k = 0; k < threads; k++) {
+            long[] samples = new long[200_000];
+            lat.add(samples);
+            int seed = k;
+            Thread t = new Thread(() -> {
+                Random random = new Random(seed);
+                int n = 0;
+                while (!stop.get()) {
+                    int a = random.nextInt(ACCOUNTS);
+                    int b = random.nextInt(ACCOUNTS);
+                    if (a == b) {
+                        continue;
+                    }
+                    long t0 = System.nanoTime();
+                    Transaction tx = rvm.begin(RestoreMode.NO_RESTORE);
+                    tx.setRange(r, a * 8L, 8);
+                    tx.setRange(r, b * 8L, 8);
+                    r.putLong(a * 8L, r.getLong(a * 8L) - 1);
+                    r.putLong(b * 8L, r.getLong(b * 8L) + 1);
+                    tx.commit(CommitMode.FLUSH);
+                    if (n < samples.length) {
+                        samples[n++] = System.nanoTime() - t0;
+                    }
+                    commits.increment();
+                }
+                samples[samples.length - 1] = n;
+            });
+            ts.add(t);
+        }
+        long t0 = System.nanoTime();
+        ts.forEach(Thread::start);
+        Thread.sleep(SECONDS * 1000);
+        stop.set(true);
+        for (Thread t : ts) {
+            t.join();
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        long[] all = lat.stream().flatMapToLong(s -> Arrays.stream(s, 0, (int) Math.min(s[s.length - 1], s.length - 1)))
+                .sorted().toArray();
+        return String.format("%-10s %2d threads: %8.0f commits/s, p50 %6.2f ms, p99 %6.2f ms", what, threads,
+                commits.sum() / secs, all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6);
+    }
+
+    private String floor() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                ForceEchoChild.class.getName(), dir.resolve("remote.floor").toString()).redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                FileChannel f = FileChannel.open(dir.resolve("local.floor"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            int port = Integer.parseInt(out.readLine().trim());
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setTcpNoDelay(true);
+                DataOutputStream o = new DataOutputStream(s.getOutputStream());
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                byte[] rec = new byte[64];
+                long end = System.nanoTime() + SECONDS * 1_000_000_000L;
+                long[] lat = new long[1_000_000];
+                int n = 0;
+                long pos = 0;
+                while (System.nanoTime() < end && n < lat.length) {
+                    long t0 = System.nanoTime();
+                    o.writeInt(rec.length);
+                    o.write(rec);
+                    o.flush();
+                    long p = pos;
+                    CompletableFuture<Void> mine = CompletableFuture.runAsync(() -> {
+                        try {
+                            f.write(ByteBuffer.wrap(rec), p);
+                            f.force(false);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                    if (in.read() != 1) {
+                        throw new AssertionError("echo child failed");
+                    }
+                    mine.join();
+                    pos += rec.length;
+                    lat[n++] = System.nanoTime() - t0;
+                }
+                long[] sorted = Arrays.copyOf(lat, n);
+                Arrays.sort(sorted);
+                return String.format("floor (append+force here and, after a loopback round trip, in a child): %d records, "
+                        + "p50 %6.2f ms, p99 %6.2f ms", n, sorted[n / 2] / 1e6, sorted[(int) (n * 0.99)] / 1e6);
+            }
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+    }
+}
