@@ -45,10 +45,7 @@ final class ChaosServer {
     }
 
     private static List<ProcessHandle> processes() {
-        String home = "-Djboss.home.dir=" + HOME;
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(home)).orElse(false))
-                .collect(Collectors.toList());
+        return ServerProcess.of(HOME);
     }
 
     /** How long the server log is now: where the next boot's lines will start. */

@@ -1,5 +1,6 @@
 package dev.rvm.it;
 
+import dev.rvm.it.lazy.LazySequence;
 import dev.rvm.it.nesting.NestingServlet;
 import dev.rvm.it.probe.HaltingXAResource;
 import dev.rvm.it.probe.ProbeServlet;
@@ -48,6 +49,39 @@ final class Deployments {
         rar.delete("META-INF/ironjacamar.xml");
         rar.add(new StringAsset(ij), "META-INF/ironjacamar.xml");
         return rar;
+    }
+
+    /** The lazy connection definition {@link #lazyRar()} adds beside {@code java:/eis/rvm}. */
+    static final String LAZY_DEFINITION = "    <connection-definition class-name=\"dev.rvm.ra.spi.RvmManagedConnectionFactory\""
+            + " jndi-name=\"java:/eis/rvm-lazy\" pool-name=\"RvmLazyPool\" enabled=\"true\">\n"
+            + "      <config-property name=\"lazyOnePhaseCommit\">true</config-property>\n"
+            + "      <xa-pool><min-pool-size>0</min-pool-size><max-pool-size>20</max-pool-size></xa-pool>\n"
+            + "      <recovery no-recovery=\"false\"><recover-credential><user-name>rvm</user-name>"
+            + "<password>rvm</password></recover-credential></recovery>\n"
+            + "    </connection-definition>\n";
+
+    /**
+     * {@link #rar()} with a second connection definition, {@code java:/eis/rvm-lazy}, whose one-phase commits are
+     * lazy, and the adapter's background flush every {@code flushMillis}.
+     */
+    static ResourceAdapterArchive lazyRar(long flushMillis) {
+        ResourceAdapterArchive rar = rar();
+        String ij = read(rar.get("META-INF/ironjacamar.xml").getAsset());
+        int at = ij.indexOf("  </connection-definitions>");
+        ij = ij.substring(0, at) + LAZY_DEFINITION + ij.substring(at);
+        at = ij.indexOf("  <transaction-support>");
+        ij = ij.substring(0, at) + "  <config-property name=\"lazyFlushMillis\">" + flushMillis
+                + "</config-property>\n" + ij.substring(at);
+        rar.delete("META-INF/ironjacamar.xml");
+        rar.add(new StringAsset(ij), "META-INF/ironjacamar.xml");
+        return rar;
+    }
+
+    /** The lazy sequence of {@code dev.rvm.it.lazy}, on {@code java:/eis/rvm-lazy}. */
+    static WebArchive lazyProbe() {
+        return ShrinkWrap.create(WebArchive.class, "rvm-lazy-probe.war")
+                .addPackage(LazySequence.class.getPackage())
+                .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + RAR + "\n"));
     }
 
     /** The example application, as built. */

@@ -1,5 +1,6 @@
 package dev.rvm.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -32,7 +33,7 @@ public final class BranchId {
 
     /** Creates an id from the UTF-8 bytes of {@code text}. */
     public static BranchId of(String text) {
-        return of(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return of(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A copy of the id's bytes. */

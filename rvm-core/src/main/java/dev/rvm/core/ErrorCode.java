@@ -7,7 +7,11 @@ package dev.rvm.core;
 public enum ErrorCode {
     /** An argument was null, negative, out of bounds or otherwise malformed. */
     ILLEGAL_ARGUMENT(1001),
-    /** The call is not allowed in the transaction's or store's current state. */
+    /**
+     * The call is not allowed in the current state, when no more precise code below names that state: prepare of a
+     * {@code NO_RESTORE} transaction or on a store without range locks, a transaction the container owns, a closed
+     * connection handle, an interrupted wait. See {@link #isWrongState()}.
+     */
     ILLEGAL_STATE(1002),
     /** A region put outside every range the calling thread's transaction declared with {@code setRange}. */
     RANGE_NOT_DECLARED(1003),
@@ -59,10 +63,29 @@ public enum ErrorCode {
     BAD_OPTION(1026),
     /** The segment table in the log status block is full. */
     TOO_MANY_SEGMENTS(1027),
+    /** The transaction has committed; it takes no further calls. */
+    TRANSACTION_COMMITTED(1028),
+    /** The transaction was aborted (rolled back); it takes no further calls. */
+    TRANSACTION_ABORTED(1029),
+    /**
+     * The transaction is prepared: only {@link RecoverableMemory#commitPrepared} or
+     * {@link RecoverableMemory#rollbackPrepared} ends it.
+     */
+    TRANSACTION_PREPARED(1030),
+    /** An I/O failure hit the transaction's commit or prepare: its outcome is known only after recovery. */
+    TRANSACTION_FAILED(1031),
+    /** {@code begin} or {@code resume} on a thread that already has a transaction: transactions do not nest. */
+    THREAD_HAS_TRANSACTION(1032),
+    /** {@code suspend} from a thread the transaction is not associated with. */
+    NOT_ASSOCIATED(1033),
+    /** {@code resume} of a transaction that is associated with another thread. */
+    ASSOCIATED_ELSEWHERE(1034),
+    /** Use of a region that was unmapped, or whose store was closed. */
+    REGION_UNMAPPED(1035),
     /** A replicated store whose member is not (or no longer) the group's leader: it refuses work (fenced). */
-    NOT_LEADER(1028),
+    NOT_LEADER(1036),
     /** A replicated store could not get its log committed by a majority of the group within the commit timeout. */
-    NO_QUORUM(1029),
+    NO_QUORUM(1037),
     /** A recoverable heap has no free block large enough for an allocation. */
     HEAP_FULL(1101),
     /** A region does not hold a recoverable heap or structure, or its metadata is damaged. */
@@ -77,5 +100,14 @@ public enum ErrorCode {
     /** The stable number of this code. */
     public int number() {
         return number;
+    }
+
+    /**
+     * True for a call refused because of the state of the transaction, thread or region it was made in:
+     * {@link #ILLEGAL_STATE} and the codes that name the state ({@link #TRANSACTION_COMMITTED} to
+     * {@link #REGION_UNMAPPED}). Code that tested for {@code ILLEGAL_STATE} before those codes existed tests this.
+     */
+    public boolean isWrongState() {
+        return this == ILLEGAL_STATE || (number >= TRANSACTION_COMMITTED.number && number <= REGION_UNMAPPED.number);
     }
 }

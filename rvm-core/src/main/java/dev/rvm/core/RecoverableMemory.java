@@ -1,6 +1,5 @@
 package dev.rvm.core;
 
-import dev.rvm.core.internal.Engine;
 import java.util.List;
 
 /**
@@ -17,7 +16,7 @@ public interface RecoverableMemory extends AutoCloseable {
 
     /** Opens (creating if needed) the store described by {@code options} and recovers it. */
     static RecoverableMemory open(RvmOptions options) {
-        return Engine.open(options);
+        return StoreFactory.open(options);
     }
 
     /**
@@ -54,7 +53,7 @@ public interface RecoverableMemory extends AutoCloseable {
     /**
      * Begins a transaction associated with the calling thread — {@code begin_transaction}.
      *
-     * @throws RvmException {@link ErrorCode#ILLEGAL_STATE} if the calling thread already has one
+     * @throws RvmException {@link ErrorCode#THREAD_HAS_TRANSACTION} if the calling thread already has one
      *         (transactions do not nest; see {@link #beginDetached} for a container's independent transaction)
      */
     Transaction begin(RestoreMode mode);

@@ -2,6 +2,7 @@ package dev.rvm.core;
 
 import dev.rvm.core.io.FileStorage;
 import dev.rvm.core.io.Storage;
+import dev.rvm.core.replication.LogReplicator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -31,7 +32,7 @@ public final class RvmOptions {
     private final Executor truncationExecutor;
     private final boolean createIfMissing;
     private final boolean groupCommitWait;
-    private final dev.rvm.core.replication.LogReplicator replicator;
+    private final LogReplicator replicator;
 
     private RvmOptions(Builder b) {
         this.directory = b.directory;
@@ -124,7 +125,7 @@ public final class RvmOptions {
     }
 
     /** Where the log's sealed records are replicated before they are acknowledged; {@code null} for none. */
-    public dev.rvm.core.replication.LogReplicator replicator() {
+    public LogReplicator replicator() {
         return replicator;
     }
 
@@ -142,7 +143,7 @@ public final class RvmOptions {
         private Executor truncationExecutor;
         private boolean createIfMissing = true;
         private boolean groupCommitWait = true;
-        private dev.rvm.core.replication.LogReplicator replicator;
+        private LogReplicator replicator;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -224,7 +225,7 @@ public final class RvmOptions {
         }
 
         /** Replicates the log through {@code r} (see {@link dev.rvm.core.replication}); default none. */
-        public Builder replicator(dev.rvm.core.replication.LogReplicator r) {
+        public Builder replicator(LogReplicator r) {
             this.replicator = r;
             return this;
         }

@@ -86,7 +86,9 @@ public interface Transaction extends AutoCloseable {
      * once with {@link ErrorCode#DEADLOCK}. Several threads may be associated with one transaction; they use it one
      * at a time. Joining a thread already associated does nothing.
      *
-     * @throws RvmException {@link ErrorCode#ILLEGAL_STATE} if this transaction is no longer active
+     * @throws RvmException {@link ErrorCode#TRANSACTION_COMMITTED}, {@link ErrorCode#TRANSACTION_ABORTED},
+     *         {@link ErrorCode#TRANSACTION_PREPARED} or {@link ErrorCode#TRANSACTION_FAILED} if this transaction is no
+     *         longer active (every call that needs an active transaction is refused so)
      */
     void join();
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rvm.core.testing.SimulatedStorage;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -276,7 +277,7 @@ class CommitLogTest {
     void logFullTimeoutEndsACommitWithLogFullWhenNoTruncationRuns() {
         Executor stuck = task -> { }; // truncation never runs
         RvmOptions o = RvmOptions.builder(dir).logSize(64 * 1024).truncationThreshold(1.0).truncationExecutor(stuck)
-                .logFullTimeout(java.time.Duration.ofMillis(200)).build();
+                .logFullTimeout(Duration.ofMillis(200)).build();
         try (RecoverableMemory rvm = RecoverableMemory.open(o)) {
             rvm.createSegment("s", 8192);
             Region r = rvm.map("s", 0, 8192);

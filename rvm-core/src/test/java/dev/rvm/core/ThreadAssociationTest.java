@@ -67,7 +67,7 @@ class ThreadAssociationTest {
     void joiningSetsTheThreadsTransactionAsideUntilTheJoinedOneEnds() {
         Transaction outer = rvm.begin(RestoreMode.RESTORE);
         write(outer, r, 0, 1);
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> rvm.begin(RestoreMode.RESTORE)); // transactions still do not nest
+        assertRvm(ErrorCode.THREAD_HAS_TRANSACTION, () -> rvm.begin(RestoreMode.RESTORE)); // still no nesting
         Transaction inner = rvm.beginDetached(RestoreMode.RESTORE);
         inner.join();
         assertSame(inner, rvm.current());
@@ -135,6 +135,6 @@ class ThreadAssociationTest {
     void joiningAnEndedTransactionIsRefused() {
         Transaction t = rvm.begin(RestoreMode.RESTORE);
         t.commit(CommitMode.FLUSH);
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::join);
+        assertRvm(ErrorCode.TRANSACTION_COMMITTED, t::join);
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,25 +156,25 @@ class TransactionTest {
     }
 
     @Test
-    void commitOrAbortTwiceIsIllegalState() {
+    void commitOrAbortTwiceIsRefusedNamingTheState() {
         Transaction t = rvm.begin(RestoreMode.RESTORE);
         t.setRange(r, 0, 8);
         t.commit(CommitMode.FLUSH);
         assertEquals(TransactionState.COMMITTED, t.state());
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> t.commit(CommitMode.FLUSH));
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::abort);
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> t.setRange(r, 0, 8));
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> t.prepare(BranchId.of("b")));
+        assertRvm(ErrorCode.TRANSACTION_COMMITTED, () -> t.commit(CommitMode.FLUSH));
+        assertRvm(ErrorCode.TRANSACTION_COMMITTED, t::abort);
+        assertRvm(ErrorCode.TRANSACTION_COMMITTED, () -> t.setRange(r, 0, 8));
+        assertRvm(ErrorCode.TRANSACTION_COMMITTED, () -> t.prepare(BranchId.of("b")));
 
         Transaction u = rvm.begin(RestoreMode.RESTORE);
         u.setRange(r, 0, 8);
         u.abort();
-        assertRvm(ErrorCode.ILLEGAL_STATE, u::abort);
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> u.commit(CommitMode.NO_FLUSH));
+        assertRvm(ErrorCode.TRANSACTION_ABORTED, u::abort);
+        assertRvm(ErrorCode.TRANSACTION_ABORTED, () -> u.commit(CommitMode.NO_FLUSH));
 
         Transaction empty = rvm.begin(RestoreMode.RESTORE);
         empty.commit(CommitMode.NO_FLUSH); // a transaction without ranges commits too
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> empty.commit(CommitMode.NO_FLUSH));
+        assertRvm(ErrorCode.TRANSACTION_COMMITTED, () -> empty.commit(CommitMode.NO_FLUSH));
     }
 
     @Test
@@ -216,11 +217,11 @@ class TransactionTest {
     }
 
     @Test
-    void beginTwiceOnOneThreadIsIllegalStateAndBeginAfterEndWorks() {
+    void beginTwiceOnOneThreadIsRefusedAndBeginAfterEndWorks() {
         Transaction t = rvm.begin(RestoreMode.RESTORE);
         assertSame(t, rvm.current());
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> rvm.begin(RestoreMode.RESTORE));
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> rvm.begin(RestoreMode.NO_RESTORE));
+        assertRvm(ErrorCode.THREAD_HAS_TRANSACTION, () -> rvm.begin(RestoreMode.RESTORE));
+        assertRvm(ErrorCode.THREAD_HAS_TRANSACTION, () -> rvm.begin(RestoreMode.NO_RESTORE));
         assertSame(t, rvm.current());
         t.commit(CommitMode.FLUSH);
         assertNull(rvm.current());
@@ -246,7 +247,7 @@ class TransactionTest {
         t.suspend();
         assertNull(rvm.current());
         assertRvm(ErrorCode.NO_TRANSACTION, () -> r.putLong(0, 2));
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::suspend);
+        assertRvm(ErrorCode.NOT_ASSOCIATED, t::suspend);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread other = new Thread(() -> {
             try {
@@ -273,7 +274,7 @@ class TransactionTest {
     @Test
     void resumeIsRefusedWhileAssociatedOrWhenTheThreadHasOne() throws Exception {
         Transaction t = rvm.begin(RestoreMode.RESTORE);
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::resume); // already associated with this thread
+        assertRvm(ErrorCode.ASSOCIATED_ELSEWHERE, t::resume); // already associated with this thread
         AtomicReference<ErrorCode> resumeCode = new AtomicReference<>();
         AtomicReference<ErrorCode> suspendCode = new AtomicReference<>();
         Thread other = new Thread(() -> {
@@ -290,16 +291,16 @@ class TransactionTest {
         });
         other.start();
         other.join();
-        assertEquals(ErrorCode.ILLEGAL_STATE, resumeCode.get());
-        assertEquals(ErrorCode.ILLEGAL_STATE, suspendCode.get());
+        assertEquals(ErrorCode.ASSOCIATED_ELSEWHERE, resumeCode.get());
+        assertEquals(ErrorCode.NOT_ASSOCIATED, suspendCode.get());
         assertSame(t, rvm.current());
         t.suspend();
         Transaction u = rvm.begin(RestoreMode.RESTORE);
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::resume); // this thread already has u
+        assertRvm(ErrorCode.THREAD_HAS_TRANSACTION, t::resume); // this thread already has u
         u.abort();
         t.resume();
         t.abort();
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::resume); // finished
+        assertRvm(ErrorCode.TRANSACTION_ABORTED, t::resume); // finished
     }
 
     @Test
@@ -357,7 +358,7 @@ class TransactionTest {
         assertEquals(RestoreMode.RESTORE, a.restoreMode());
         a.abort();
         Transaction b = rvm.begin(RestoreMode.RESTORE);
-        org.junit.jupiter.api.Assertions.assertNotEquals(a.id(), b.id());
+        Assertions.assertNotEquals(a.id(), b.id());
         b.commit(CommitMode.FLUSH);
     }
 
@@ -376,8 +377,8 @@ class TransactionTest {
         assertEquals(1, s1.aborts() - s0.aborts());
         assertEquals(2, s1.forces() - s0.forces());
         assertEquals(2, s1.recordsWritten() - s0.recordsWritten(), "the NO_FLUSH commit waits in memory");
-        org.junit.jupiter.api.Assertions.assertTrue(s1.bytesLogged() > s0.bytesLogged());
-        org.junit.jupiter.api.Assertions.assertTrue(s1.logUsed() > 0);
+        Assertions.assertTrue(s1.bytesLogged() > s0.bytesLogged());
+        Assertions.assertTrue(s1.logUsed() > 0);
         rvm.flush();
         Statistics s2 = rvm.statistics();
         assertEquals(3, s2.forces() - s0.forces());
@@ -386,7 +387,7 @@ class TransactionTest {
         reopen();
         Statistics s3 = rvm.statistics();
         assertEquals(3, s3.lastRecoveryRecords());
-        org.junit.jupiter.api.Assertions.assertTrue(s3.lastRecoveryBytes() > 0);
+        Assertions.assertTrue(s3.lastRecoveryBytes() > 0);
         assertEquals(0, s3.commitsFlush());
         assertEquals(3, r.getLong(16));
     }

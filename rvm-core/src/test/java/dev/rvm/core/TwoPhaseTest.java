@@ -98,9 +98,9 @@ class TwoPhaseTest {
         assertTrue(e.getMessage().contains("'s'"), e.getMessage());
         assertTrue(e.getMessage().contains("transaction " + t.id()), "names the holder: " + e.getMessage());
         assertRvm(ErrorCode.REGION_IN_USE, () -> rvm.unmap(r));
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> t.commit(CommitMode.FLUSH));
-        assertRvm(ErrorCode.ILLEGAL_STATE, t::abort);
-        assertRvm(ErrorCode.ILLEGAL_STATE, () -> t.prepare(B));
+        assertRvm(ErrorCode.TRANSACTION_PREPARED, () -> t.commit(CommitMode.FLUSH));
+        assertRvm(ErrorCode.TRANSACTION_PREPARED, t::abort);
+        assertRvm(ErrorCode.TRANSACTION_PREPARED, () -> t.prepare(B));
         assertEquals(2, r.getLong(0), "the branch's new value is in memory, as any uncommitted change");
         rvm.rollbackPrepared(A);
     }

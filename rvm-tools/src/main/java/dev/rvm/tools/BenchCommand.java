@@ -5,6 +5,7 @@ import dev.rvm.tools.bench.BenchOptions;
 import dev.rvm.tools.bench.BenchResults;
 import dev.rvm.tools.bench.CommitStyle;
 import dev.rvm.tools.bench.DebitCreditBenchmark;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -145,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Bytes to a picocli writer, so the benchmark's PrintStream output lands where the tool's output goes. */
     private static final class WriterStream extends OutputStream {
         private final PrintWriter w;
-        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
         WriterStream(PrintWriter w) {
             this.w = w;

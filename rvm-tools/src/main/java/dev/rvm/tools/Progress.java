@@ -2,6 +2,7 @@ package dev.rvm.tools;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * A progress bar on standard error for long operations: a bar with a percentage when the fraction done is known,
@@ -44,7 +45,7 @@ final class Progress implements AutoCloseable {
     }
 
     /** Runs {@code work} with a spinner going, for an operation that cannot say how far it is. */
-    static <T> T spinning(boolean enabled, PrintWriter err, String label, java.util.function.Supplier<T> work) {
+    static <T> T spinning(boolean enabled, PrintWriter err, String label, Supplier<T> work) {
         Progress p = spinner(enabled, err, label);
         try {
             return work.get();

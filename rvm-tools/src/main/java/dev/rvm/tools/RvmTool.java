@@ -1,5 +1,7 @@
 package dev.rvm.tools;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Spec;
                 "4 damaged, 5 held by a running process, 6 I/O error, 7 refused, 70 internal error."})
 public final class RvmTool implements Runnable {
     /** Held so the level set in {@link #main} sticks (loggers are weakly referenced). */
-    private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("dev.rvm.core");
+    private static final Logger ENGINE_LOG = Logger.getLogger("dev.rvm.core");
 
     @Spec
     CommandSpec spec;
@@ -45,7 +47,7 @@ public final class RvmTool implements Runnable {
     /** Runs one command and exits with its code. */
     public static void main(String[] args) {
         // The tool reports what the engine did itself; the engine's INFO lines would repeat it on stderr.
-        ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
+        ENGINE_LOG.setLevel(Level.WARNING);
         System.exit(commandLine().execute(args));
     }
 }

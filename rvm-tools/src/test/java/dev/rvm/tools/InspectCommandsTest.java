@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rvm.core.Statistics;
 import dev.rvm.core.inspect.InspectedRecord;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,11 +124,11 @@ class InspectCommandsTest {
     void verifyNeverModifiesTheLog() throws Exception {
         Fixtures.storeWithCommits(dir, 3);
         Fixtures.flipByte(dir, Fixtures.records(dir).get(2).fileOffset() + 40);
-        byte[] before = java.nio.file.Files.readAllBytes(dir.resolve("rvm.log"));
+        byte[] before = Files.readAllBytes(dir.resolve("rvm.log"));
         run("verify", dir.toString());
         run("status", dir.toString());
         run("dump", dir.toString());
-        assertTrue(java.util.Arrays.equals(before, java.nio.file.Files.readAllBytes(dir.resolve("rvm.log"))));
+        assertTrue(Arrays.equals(before, Files.readAllBytes(dir.resolve("rvm.log"))));
     }
 
     @Test
@@ -183,7 +186,7 @@ class InspectCommandsTest {
         assertTrue(j.contains("\"statistics\":{\"commitsFlush\":"), j);
         assertTrue(j.contains("\"lastRecoveryRecords\":5,"), j);
         assertTrue(j.endsWith(",\"logUse\":" + j.substring(j.lastIndexOf(':') + 1)) && j.endsWith("}}"), j);
-        assertEquals(dev.rvm.core.Statistics.class.getRecordComponents().length + 1,
+        assertEquals(Statistics.class.getRecordComponents().length + 1,
                 j.substring(j.indexOf("\"statistics\":{")).chars().filter(c -> c == ':').count() - 1, j);
     }
 

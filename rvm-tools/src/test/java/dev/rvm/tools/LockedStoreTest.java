@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rvm.core.RecoverableMemory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,7 @@ class LockedStoreTest {
         try (RecoverableMemory held = RecoverableMemory.open(Fixtures.options(dir))) {
             for (List<String> cmd : List.of(List.of("status"), List.of("dump"), List.of("verify"), List.of("stats"),
                     List.of("in-doubt", "list"))) {
-                String[] args = new java.util.ArrayList<String>(cmd) {
+                String[] args = new ArrayList<String>(cmd) {
                     private static final long serialVersionUID = 1L;
 
                     {

@@ -5,6 +5,7 @@ import dev.rvm.core.RvmException;
 import dev.rvm.core.RvmOptions;
 import dev.rvm.core.internal.StoreFiles;
 import dev.rvm.core.internal.log.LogFile;
+import dev.rvm.core.internal.log.LogFormat;
 import dev.rvm.core.internal.log.LogRecord;
 import dev.rvm.core.internal.log.LogScanner;
 import dev.rvm.core.internal.log.StatusBlock;
@@ -15,7 +16,6 @@ import dev.rvm.core.io.Storage;
 import dev.rvm.core.io.StorageFile;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -88,7 +88,9 @@ public final class LogInspector implements AutoCloseable {
                 dir = storeDirOrLog;
                 logPath = dir.resolve(RvmOptions.LOG_FILE_NAME);
                 if (!storage.exists(logPath)) {
-                    throw new RvmException(ErrorCode.NOT_A_STORE_FILE, Files.isDirectory(dir)
+                    Storage.Kind kind = storage.kind(dir);
+                    throw new RvmException(ErrorCode.NOT_A_STORE_FILE,
+                            kind == Storage.Kind.DIRECTORY || kind == Storage.Kind.SYMBOLIC_LINK
                             ? "no RVM log in " + dir + " (no " + RvmOptions.LOG_FILE_NAME + ")"
                             : "no such store directory or log file: " + dir);
                 }
@@ -179,7 +181,7 @@ public final class LogInspector implements AutoCloseable {
         for (int i = 0; i < copyVerdicts.size(); i++) {
             if (!"OK".equals(copyVerdicts.get(i))) {
                 problems.add(new VerifyReport.Problem(VerifyReport.Kind.STATUS_COPY_INVALID, -1,
-                        (long) i * dev.rvm.core.internal.log.LogFormat.STATUS_SIZE, logName, "status copy "
+                        (long) i * LogFormat.STATUS_SIZE, logName, "status copy "
                         + (char) ('A' + i) + " is invalid (" + copyVerdicts.get(i) + "); the other copy is in use"
                         + " and the next open rewrites this one"));
             }

@@ -3,6 +3,7 @@ package dev.rvm.core.internal;
 import dev.rvm.core.BranchId;
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
+import dev.rvm.core.internal.lock.RangeLockManager;
 import dev.rvm.core.internal.log.LogFormat;
 import dev.rvm.core.internal.log.LogRecord;
 import dev.rvm.core.internal.log.LogWriter;
@@ -14,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The registry of prepared branches and the second phase of two-phase commit.
@@ -28,14 +30,28 @@ final class Branches {
     enum Decision { RELOGGED, APPLY, DROP }
 
     /** Room kept for a branch's outcome mark: header, id, prepare LSN, trailer, alignment. */
-    static final int MARK_RESERVE = LogFormat.recordLength(1 + dev.rvm.core.BranchId.MAX_LENGTH + 10);
+    static final int MARK_RESERVE = LogFormat.recordLength(1 + BranchId.MAX_LENGTH + 10);
 
-    private final Engine engine;
+    private final LogWriter writer;
+    private final StoreGuard guard;
+    private final Mappings mappings;
+    private final RangeLockManager locks;
+    /** Whether recovered branches lock their ranges (the store's range locks are on). */
+    private final boolean rangeLocks;
+    private final SegmentRegistry segments;
+    private final Counters counters;
     private final Map<BranchId, PreparedBranch> inDoubt = new LinkedHashMap<>();
     private final Map<Long, PreparedBranch> byLsn = new HashMap<>();
 
-    Branches(Engine engine) {
-        this.engine = engine;
+    Branches(LogWriter writer, StoreGuard guard, Mappings mappings, RangeLockManager locks, boolean rangeLocks,
+            SegmentRegistry segments, Counters counters) {
+        this.writer = writer;
+        this.guard = guard;
+        this.mappings = mappings;
+        this.locks = locks;
+        this.rangeLocks = rangeLocks;
+        this.segments = segments;
+        this.counters = counters;
     }
 
     /** Writes and forces the PREPARE record of {@code t} and registers the branch. */
@@ -49,7 +65,7 @@ final class Branches {
                 throw new RvmException(ErrorCode.DUPLICATE_BRANCH, "branch " + id + " is already prepared and in doubt");
             }
         }
-        LogWriter w = engine.writer();
+        LogWriter w = writer;
         long end;
         try {
             end = w.appendReserving(rb, b.recordLength + MARK_RESERVE);
@@ -64,7 +80,7 @@ final class Branches {
             byLsn.put(b.prepareLsn, b);
             notifyAll();
         }
-        t.forEachRegion(engine::noteLogged);
+        t.forEachRegion(mappings::noteLogged);
         w.forceUpTo(end);
     }
 
@@ -74,17 +90,20 @@ final class Branches {
         byte[] payload = Arrays.copyOfRange(raw, LogFormat.HEADER_SIZE, raw.length - LogFormat.TRAILER_SIZE);
         PreparedBranch b = new PreparedBranch(original.branchId(), null, original, payload, raw.length);
         b.prepareLsn = lsn;
-        original.forEachRange((seg, offset, data, off, len) -> engine.lockRecovered(b, seg, offset, len));
+        if (rangeLocks) {
+            original.forEachRange((seg, offset, data, off, len) -> locks.lock(b, seg, segments.byId(seg).name(), offset,
+                    offset + len, true, 0));
+        }
         synchronized (this) {
             inDoubt.put(b.id, b);
             byLsn.put(lsn, b);
         }
-        engine.writer().reserve(b.recordLength + MARK_RESERVE);
+        writer.reserve(b.recordLength + MARK_RESERVE);
     }
 
     /** Second phase for a branch in doubt: writes and forces the outcome, then releases it. */
     void resolve(BranchId id, boolean commit) {
-        engine.checkUsable();
+        guard.checkUsable();
         PreparedBranch b;
         synchronized (this) {
             b = inDoubt.get(id);
@@ -92,7 +111,7 @@ final class Branches {
         if (b == null) {
             throw unknown(id);
         }
-        LogWriter w = engine.writer();
+        LogWriter w = writer;
         // Lazy commits made before this call go into the log ahead of the outcome, so its force makes them durable
         // too, as a FLUSH commit's force does: a durable outcome never outlives an earlier commit. Sealed before the
         // branch's monitor is taken, since sealing may wait for space that truncation frees under that monitor.
@@ -118,15 +137,15 @@ final class Branches {
             b.txn.resolved(commit);
         } else {
             if (commit) {
-                engine.installRedo(b.recovered);
+                mappings.installRedo(b.recovered);
             }
-            engine.locks().releaseAll(b);
+            locks.releaseAll(b);
         }
         if (commit) {
-            engine.counters().commitsPrepared.increment();
+            counters.commitsPrepared.increment();
         } else {
-            engine.counters().rollbacksPrepared.increment();
-            engine.counters().aborts.increment();
+            counters.rollbacksPrepared.increment();
+            counters.aborts.increment();
         }
     }
 
@@ -142,7 +161,7 @@ final class Branches {
                 case IN_DOUBT:
                     RecordBuilder rb = new RecordBuilder().reset(LogFormat.PREPARE, LogFormat.FLAG_RELOGGED)
                             .bytes(b.payload, 0, b.payload.length);
-                    long end = engine.writer().appendReserved(rb);
+                    long end = writer.appendReserved(rb);
                     synchronized (this) {
                         byLsn.remove(lsn);
                         b.prepareLsn = end - rb.sealedLength();
@@ -169,7 +188,7 @@ final class Branches {
             if (b != null) {
                 return b;
             }
-            engine.checkUsable();
+            guard.checkUsable();
             try {
                 wait(100);
             } catch (InterruptedException e) {
@@ -212,6 +231,6 @@ final class Branches {
         for (PreparedBranch b : inDoubt.values()) {
             oldest = Math.max(oldest, now - b.sinceNanos);
         }
-        return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(oldest);
+        return TimeUnit.NANOSECONDS.toMillis(oldest);
     }
 }

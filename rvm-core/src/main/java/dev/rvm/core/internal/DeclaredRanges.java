@@ -52,7 +52,8 @@ final class DeclaredRanges {
 
     /**
      * Empties this object for another transaction, keeping its arrays if they are small: a thread's transactions
-     * reuse one (see {@code Engine.Slot}), as allocating and zeroing it was a large part of a small transaction's cost.
+     * reuse one (see {@code ThreadAssociations.Slot}), as allocating and zeroing it was a large part of a small
+     * transaction's cost.
      */
     DeclaredRanges reset(RegionImpl region, boolean keepOld) {
         this.region = region;

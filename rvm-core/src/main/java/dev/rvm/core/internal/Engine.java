@@ -1,7 +1,6 @@
 package dev.rvm.core.internal;
 
 import dev.rvm.core.BranchId;
-import dev.rvm.core.CommitMode;
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.LatencyListener;
 import dev.rvm.core.RecoverableMemory;
@@ -17,22 +16,22 @@ import dev.rvm.core.internal.log.LogFormat;
 import dev.rvm.core.internal.log.LogRecord;
 import dev.rvm.core.internal.log.LogWriter;
 import dev.rvm.core.internal.log.RecordBuilder;
-import dev.rvm.core.internal.memory.Memory;
-import dev.rvm.core.internal.segment.SegmentFile;
+import dev.rvm.core.replication.ReplicationException;
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The store: ties the log, the segments, the regions, locks, branches and truncation together, and implements
- * {@link RecoverableMemory}. Thread-safe.
+ * The store: its lifecycle (open and recover, close) and the {@link RecoverableMemory} API, each call handed to the
+ * part that does it — {@link Mappings} for regions, {@link Transactions} for transactions, {@link Branches} for the
+ * second phase, {@link Truncator} for truncation, the {@link LogWriter} for flushes. The constructor wires those
+ * parts together, each with the collaborators it needs and nothing more.
+ *
+ * <p>Thread-safe, as its parts are.
  */
 public final class Engine implements RecoverableMemory {
     private static final System.Logger LOG = System.getLogger("dev.rvm.core");
@@ -43,69 +42,24 @@ public final class Engine implements RecoverableMemory {
     private final long storeId;
     private final StatusKeeper status;
     private final SegmentRegistry segments;
-    /** Set once by recovery during construction. */
-    private volatile LogWriter writer;
+    private final LogWriter writer;
+    private final StoreGuard guard;
+    /** Held while segment files are written (truncation), read ({@code map}) or closed. */
+    private final ReentrantLock segmentLock = new ReentrantLock();
     private final RangeLockManager locks = new RangeLockManager();
-    private final Branches branches = new Branches(this);
+    private final ThreadAssociations threads = new ThreadAssociations();
+    private final Mappings mappings;
+    private final Branches branches;
     private final Truncator truncator;
+    private final Transactions transactions;
     private final ExecutorService ownExecutor;
     private final Counters counters = new Counters();
     private final LatencyListeners latencyListeners = new LatencyListeners();
-    /** Per-thread slot holding the associated transaction (a mutable slot: cheaper than ThreadLocal set/remove). */
-    private static final class Slot {
-        /** The transaction in use on this thread; if null, {@link #aside} is empty. */
-        TransactionImpl txn;
-        /** Transactions set aside on this thread by {@link TransactionImpl#join()}, the newest last. */
-        TransactionImpl[] aside;
-        int asideCount;
-        /** Left by the thread's last finished transaction for its next one (see {@link DeclaredRanges#reset}). */
-        DeclaredRanges spare;
 
-        void setAside(TransactionImpl t, TransactionImpl by) {
-            if (aside == null) {
-                aside = new TransactionImpl[2];
-            } else if (asideCount == aside.length) {
-                aside = Arrays.copyOf(aside, asideCount * 2);
-            }
-            aside[asideCount++] = t;
-            t.setAsideFor(by);
-        }
-
-        /**
-         * The top transaction left this thread: the newest set-aside one still associated with it comes back.
-         * Entries that ended or left meanwhile (from other threads) are dropped on the way.
-         */
-        TransactionImpl comeBack(Thread me) {
-            while (asideCount > 0) {
-                TransactionImpl t = aside[--asideCount];
-                aside[asideCount] = null;
-                if (t.isAssociatedWith(me)) {
-                    t.setAsideFor(null);
-                    txn = t;
-                    return t;
-                }
-            }
-            txn = null;
-            return null;
-        }
-    }
-
-    private final ThreadLocal<Slot> current = ThreadLocal.withInitial(Slot::new);
-    private final ThreadLocal<RecordBuilder> builders = ThreadLocal.withInitial(RecordBuilder::new);
-    private final AtomicLong transactionIds = new AtomicLong();
-    /** Transactions in state ACTIVE: group commit waits briefly for those that may be about to commit. */
-    private final java.util.concurrent.atomic.AtomicInteger activeTransactions = new java.util.concurrent.atomic.AtomicInteger();
-    private final Object mapLock = new Object();
-    private final List<RegionImpl> regions = new CopyOnWriteArrayList<>();
-    private final Map<Integer, AtomicLong> lastLogged = new ConcurrentHashMap<>();
-    private volatile boolean closed;
-    private final long lockTimeoutNanos;
-
-    private Engine(RvmOptions options, Closeable storeLock, LogFile log, StoreFiles.Opened opened) throws IOException {
+    private Engine(RvmOptions options, StoreFiles.Opened opened, Truncator.Spread spread) throws IOException {
         this.options = options;
-        this.lockTimeoutNanos = options.lockTimeout().toNanos();
-        this.storeLock = storeLock;
-        this.log = log;
+        this.storeLock = opened.lock();
+        this.log = opened.log();
         this.storeId = opened.status().storeId();
         this.status = new StatusKeeper(log, opened.status());
         int epoch = opened.status().epoch() + 1;
@@ -116,12 +70,25 @@ public final class Engine implements RecoverableMemory {
             t.setDaemon(true);
             return t;
         }) : null;
-        this.truncator = new Truncator(this, ownExecutor != null ? ownExecutor : options.truncationExecutor(),
-                options.truncationThreshold());
+        Executor executor = ownExecutor != null ? ownExecutor : options.truncationExecutor();
         this.segments = new SegmentRegistry(options.storage(), options.directory(), storeId, status);
+        long head = opened.status().head();
         try {
             segments.openAll();
-            recover(opened.status().head(), epoch);
+            Recovery.Result rr = Recovery.run(log, storeIdLow(), head, segments);
+            writer = new LogWriter(log, storeIdLow(), epoch, head, rr.tail(), options.coalescing(),
+                    options.lazyBufferLimit(), options.logFullTimeout().toNanos(), this::logSpaceNeeded);
+            writer.onForce(latencyListeners::forced);
+            writer.replicateTo(options.replicator());
+            guard = new StoreGuard(options.directory(), writer, options.replicator());
+            mappings = new Mappings(segments, status, locks, writer, segmentLock, this::truncate, guard, threads);
+            branches = new Branches(writer, guard, mappings, locks, options.rangeLocks(), segments, counters);
+            truncator = new Truncator(writer, log, storeIdLow(), status, segments, branches, guard, counters,
+                    segmentLock, executor, options.truncationThreshold(), spread);
+            transactions = new Transactions(options.rangeLocks(), options.lockTimeout().toNanos(),
+                    options.coalescing(), guard, threads, mappings, locks, branches, writer, truncator, counters,
+                    latencyListeners);
+            recovered(rr);
         } catch (IOException | RuntimeException e) {
             try {
                 segments.close();
@@ -132,12 +99,14 @@ public final class Engine implements RecoverableMemory {
         }
     }
 
-    private void recover(long head, int epoch) throws IOException {
-        Recovery.Result rr = Recovery.run(log, storeIdLow(), head, segments);
-        writer = new LogWriter(log, storeIdLow(), epoch, head, rr.tail(), options.coalescing(),
-                options.lazyBufferLimit(), options.logFullTimeout().toNanos(), () -> truncator.maybeSchedule(true));
-        writer.onForce(latencyListeners::forced);
-        writer.replicateTo(options.replicator());
+    /** Rebuilds the branches in doubt, copying their PREPARE records forward, and records the recovery. */
+    private void recovered(Recovery.Result rr) throws IOException {
+        if (rr.tornTail()) {
+            // As Kafka's segment recovery does: say what is dropped and why. The record was never wholly written, so
+            // no FLUSH commit, prepare or second phase in it was acknowledged; at most lazy commits are lost.
+            LOG.log(System.Logger.Level.WARNING, "RVM recovery discarded a torn record at the end of the log, lsn {0}"
+                    + " ({1}): it was being written when the store stopped", rr.tail(), rr.endReason());
+        }
         for (LogRecord p : rr.inDoubt()) {
             byte[] raw = p.rawBytes();
             RecordBuilder rb = new RecordBuilder().reset(LogFormat.PREPARE, LogFormat.FLAG_RELOGGED)
@@ -147,7 +116,7 @@ public final class Engine implements RecoverableMemory {
         }
         writer.forceSealed();
         if (options.groupCommitWait()) {
-            writer.activeTransactions(activeTransactions::get);
+            writer.activeTransactions(transactions::active);
         }
         status.recovered(rr.tail(), System.currentTimeMillis(), rr.records());
         writer.advanceHead(rr.tail());
@@ -161,11 +130,16 @@ public final class Engine implements RecoverableMemory {
         }
     }
 
-    /** Implements {@link RecoverableMemory#open}. */
+    /** Opens (creating if needed) and recovers the store {@code options} describe. */
     public static Engine open(RvmOptions options) {
+        return open(options, Truncator.Spread.NATURAL);
+    }
+
+    /** As {@link #open(RvmOptions)}, with background truncations paced as {@code spread} says. */
+    static Engine open(RvmOptions options, Truncator.Spread spread) {
         StoreFiles.Opened opened = StoreFiles.openLocked(options);
         try {
-            return new Engine(options, opened.lock(), opened.log(), opened);
+            return new Engine(options, opened, spread);
         } catch (IOException e) {
             opened.closeQuietly();
             throw new RvmException(ErrorCode.IO_ERROR, "opening the store in " + options.directory() + " failed: " + e, e);
@@ -175,216 +149,26 @@ public final class Engine implements RecoverableMemory {
         }
     }
 
-    // ---- accessors for the collaborators in this package
-
-    LogWriter writer() {
-        return writer;
-    }
-
-    LogFile logFile() {
-        return log;
-    }
-
-    StatusKeeper status() {
-        return status;
-    }
-
-    SegmentRegistry segments() {
-        return segments;
-    }
-
-    RangeLockManager locks() {
-        return locks;
-    }
-
-    Branches branches() {
-        return branches;
-    }
-
-    Truncator truncator() {
-        return truncator;
-    }
-
-    Counters counters() {
-        return counters;
-    }
-
-    int storeIdLow() {
+    private int storeIdLow() {
         return (int) storeId;
     }
 
-    /**
-     * The calling thread's transaction. A transaction finished or detached by another thread (a transaction manager
-     * commits on its own thread) may leave a stale entry here; it is dropped, not returned.
-     */
-    TransactionImpl currentTransaction() {
-        Slot slot = current.get();
-        TransactionImpl t = slot.txn;
-        if (t == null) {
-            return null;
-        }
-        Thread me = Thread.currentThread();
-        return t.isAssociatedWith(me) ? t : slot.comeBack(me);
-    }
-
-    /**
-     * {@code leaving} left the calling thread (suspended, ended or prepared): the thread's set-aside transaction, if
-     * any, comes back. {@code reusable}, if not null, is kept for the thread's next transaction.
-     */
-    void left(TransactionImpl leaving, DeclaredRanges reusable) {
-        Slot slot = current.get();
-        if (slot.txn == leaving) {
-            slot.comeBack(Thread.currentThread());
-        }
-        if (reusable != null) {
-            slot.spare = reusable.idle();
-        }
-    }
-
-    /** {@code t} was just associated with the calling thread: it is the thread's transaction now. */
-    void joined(TransactionImpl t) {
-        Slot slot = current.get();
-        TransactionImpl top = slot.txn;
-        if (top == t) {
-            return;
-        }
-        if (top != null && top.isAssociatedWith(Thread.currentThread())) {
-            slot.setAside(top, t);
-        } else if (top != null) {
-            slot.comeBack(Thread.currentThread()); // drop stale entries first, then put what is left aside
-            if (slot.txn != null && slot.txn != t) {
-                slot.setAside(slot.txn, t);
-            }
-        }
-        slot.txn = t;
-    }
-
-    /** A ranges object for a transaction of the calling thread, reusing the one its last transaction left. */
-    DeclaredRanges declaredRanges(RegionImpl r, boolean keepOld) {
-        Slot slot = current.get();
-        DeclaredRanges d = slot.spare;
-        if (d == null) {
-            return new DeclaredRanges(r, keepOld);
-        }
-        slot.spare = null;
-        return d.reset(r, keepOld);
-    }
-
-    void checkUsable() {
-        if (options.replicator() != null) {
-            options.replicator().checkActive(); // a fenced replica's store says so even after it was closed
-        }
-        if (closed) {
-            throw new RvmException(ErrorCode.STORE_CLOSED, "the store in " + options.directory() + " is closed");
-        }
-        IOException f = writer == null ? null : writer.failure();
-        if (f instanceof dev.rvm.core.replication.ReplicationException r) {
-            throw new RvmException(r.code(), r.getMessage() + "; the store stopped", r);
-        }
-        if (f != null) {
-            throw new RvmException(ErrorCode.STORE_FAILED, "an I/O failure stopped the store in " + options.directory()
-                    + "; close it and reopen it to recover", f);
-        }
-    }
-
-    void checkTwoPhaseAllowed() {
-        if (!options.rangeLocks()) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE,
-                    "prepare refused: two-phase commit needs range locks, which this store has switched off");
-        }
-    }
-
-    RegionImpl own(Region region) {
-        if (!(region instanceof RegionImpl) || ((RegionImpl) region).engine != this) {
-            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "region " + region + " does not belong to this store");
-        }
-        RegionImpl r = (RegionImpl) region;
-        if (!r.isMapped()) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "region " + r + " is not mapped");
-        }
-        return r;
-    }
-
-    void lockRange(TransactionImpl t, RegionImpl r, long offset, long length, boolean exclusive) {
-        if (options.rangeLocks()) {
-            long s = r.offset() + offset;
-            locks.lock(t, r.lockTable, r.segment(), s, s + length, exclusive, lockTimeoutNanos);
-        }
-    }
-
-    void lockRecovered(PreparedBranch b, int segmentId, long offset, int length) {
-        if (options.rangeLocks()) {
-            locks.lock(b, segmentId, segments.byId(segmentId).name(), offset, offset + length, true, 0);
-        }
-    }
-
-    void transactionLeftActive() {
-        activeTransactions.decrementAndGet();
-    }
-
-    void noteLogged(int segmentId) {
-        lastLogged(segmentId).set(writer.tail() + 1);
-    }
-
-    /** Called with the regions a committing transaction touched (cached marker, no map lookup). */
-    void noteLogged(RegionImpl r) {
-        // A release store: map() only needs commits that happen-before it, and a volatile store costs a full fence.
-        r.lastLogged.setRelease(writer.tail() + 1);
-    }
-
-    private AtomicLong lastLogged(int segmentId) {
-        return lastLogged.computeIfAbsent(segmentId, k -> new AtomicLong());
-    }
-
-    /** Writes a committing transaction's redo (called by {@link TransactionImpl#commit}). */
-    void logCommit(TransactionImpl t, CommitMode mode) {
-        checkUsable();
-        if (mode == CommitMode.NO_FLUSH && options.coalescing()) {
-            writer.appendLazy(null, t::visitRanges, t.payloadBound());
-        } else {
-            RecordBuilder rb = builders.get().reset(LogFormat.COMMIT, (byte) 0).varint(1);
-            t.encodeRanges(rb);
-            if (mode == CommitMode.FLUSH) {
-                writer.forceUpTo(writer.append(rb));
-            } else {
-                writer.appendLazy(rb, null, rb.payloadLength());
-            }
-        }
-        t.forEachRegion(this::noteLogged);
-        truncator.maybeSchedule(false);
-    }
-
-    /** Copies the redo of a recovered branch that just committed into the regions that map it. */
-    void installRedo(LogRecord prepare) {
-        prepare.forEachRange((seg, offset, data, off, len) -> {
-            for (RegionImpl r : regions) {
-                if (r.segmentId == seg && r.overlaps(offset, offset + len)) {
-                    long from = Math.max(offset, r.offset());
-                    long to = Math.min(offset + len, r.offset() + r.length());
-                    r.memory.put(from - r.offset(), data, off + (int) (from - offset), (int) (to - from));
-                }
-            }
-            noteLogged(seg);
-        });
-    }
-
-    void backgroundFailure(RuntimeException e) {
-        if (!closed) {
-            LOG.log(System.Logger.Level.ERROR, "RVM background truncation failed", e);
-        }
+    /** The writer waits for log space: a truncation frees it. */
+    private void logSpaceNeeded() {
+        truncator.maybeSchedule(true);
     }
 
     // ---- RecoverableMemory
 
     @Override
     public void createSegment(String name, long size) {
-        checkUsable();
+        guard.checkUsable();
         try {
             if (options.replicator() != null) {
                 options.replicator().segmentCreated(name, size);
             }
             segments.create(name, size);
-        } catch (dev.rvm.core.replication.ReplicationException e) {
+        } catch (ReplicationException e) {
             throw new RvmException(e.code(), e.getMessage(), e);
         } catch (IOException e) {
             throw new RvmException(ErrorCode.IO_ERROR, "creating segment '" + name + "' failed: " + e, e);
@@ -403,105 +187,43 @@ public final class Engine implements RecoverableMemory {
 
     @Override
     public Region map(String segment, long offset, long length) {
-        checkUsable();
-        SegmentFile f = segments.byName(segment);
-        if (offset < 0 || length <= 0 || offset > f.size() - length) {
-            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "cannot map [" + offset + ", " + (offset + length)
-                    + ") of segment '" + segment + "' of " + f.size() + " bytes");
-        }
-        synchronized (mapLock) {
-            for (RegionImpl r : regions) {
-                if (r.segmentId == f.id() && r.overlaps(offset, offset + length)) {
-                    throw new RvmException(ErrorCode.OVERLAPPING_MAPPING, "[" + offset + ", " + (offset + length)
-                            + ") of segment '" + segment + "' overlaps mapped " + r);
-                }
-            }
-            AtomicLong logged = lastLogged.get(f.id());
-            if (logged != null && logged.get() > status.current().head()) {
-                truncate(); // the segment file lacks committed bytes still in the log
-            }
-            Memory m = new Memory(length);
-            truncator.exclusion().lock();
-            try {
-                byte[] buf = new byte[(int) Math.min(length, 1 << 20)];
-                for (long at = 0; at < length; at += buf.length) {
-                    int n = (int) Math.min(buf.length, length - at);
-                    try {
-                        f.read(offset + at, buf, 0, n);
-                    } catch (IOException e) {
-                        throw new RvmException(ErrorCode.IO_ERROR, "reading segment '" + segment + "' failed: " + e, e);
-                    }
-                    m.put(at, buf, 0, n);
-                }
-            } finally {
-                truncator.exclusion().unlock();
-            }
-            RegionImpl r = new RegionImpl(this, f.id(), segment, offset, m, locks.table(f.id()), lastLogged(f.id()));
-            regions.add(r);
-            return r;
-        }
+        return mappings.map(segment, offset, length);
     }
 
     @Override
     public void unmap(Region region) {
-        RegionImpl r = own(region);
-        synchronized (mapLock) {
-            if (r.users.get() > 0) {
-                throw new RvmException(ErrorCode.REGION_IN_USE, "cannot unmap " + r + ": " + r.users.get()
-                        + " transaction(s) have declared ranges in it");
-            }
-            r.unmapped();
-            regions.remove(r);
-        }
+        mappings.unmap(region);
     }
 
     @Override
     public List<Region> regions() {
-        return List.copyOf(regions);
+        return mappings.regions();
     }
 
     @Override
     public Transaction begin(RestoreMode mode) {
-        checkUsable();
-        if (mode == null) {
-            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "restore mode is null");
-        }
-        TransactionImpl existing = currentTransaction();
-        if (existing != null) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "thread " + Thread.currentThread().getName()
-                    + " already has " + existing.describe() + "; suspend it first (transactions do not nest)");
-        }
-        TransactionImpl t = new TransactionImpl(this, transactionIds.incrementAndGet(), mode, false);
-        activeTransactions.incrementAndGet();
-        current.get().txn = t;
-        return t;
+        return transactions.begin(mode);
     }
 
     @Override
     public Transaction beginDetached(RestoreMode mode) {
-        checkUsable();
-        if (mode == null) {
-            throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "restore mode is null");
-        }
-        TransactionImpl t = new TransactionImpl(this, transactionIds.incrementAndGet(), mode, true);
-        activeTransactions.incrementAndGet();
-        return t;
+        return transactions.beginDetached(mode);
     }
 
     @Override
     public Transaction current() {
-        return currentTransaction();
+        return threads.current();
     }
 
     @Override
     public void flush() {
-        checkUsable();
+        guard.checkUsable();
         writer.flushAll();
     }
 
     @Override
     public void truncate() {
-        checkUsable();
+        guard.checkUsable();
         writer.flushAll();
         truncator.truncate();
     }
@@ -533,10 +255,6 @@ public final class Engine implements RecoverableMemory {
         latencyListeners.remove(listener);
     }
 
-    LatencyListeners latencyListeners() {
-        return latencyListeners;
-    }
-
     @Override
     public List<BranchId> inDoubt() {
         return branches.inDoubt();
@@ -561,12 +279,12 @@ public final class Engine implements RecoverableMemory {
 
     @Override
     public boolean isOpen() {
-        return !closed && writer.failure() == null;
+        return guard.isOpen();
     }
 
     @Override
     public void close() {
-        if (closed) {
+        if (guard.isClosed()) {
             return;
         }
         // A failed flush is reported to the caller after the files are released: returning normally would tell it
@@ -579,22 +297,19 @@ public final class Engine implements RecoverableMemory {
         } catch (RvmException e) {
             flushFailure = e;
         }
-        truncator.exclusion().lock();
+        segmentLock.lock();
         try {
-            if (closed) {
+            if (guard.isClosed()) {
                 return;
             }
-            closed = true;
+            guard.markClosed();
         } finally {
-            truncator.exclusion().unlock();
+            segmentLock.unlock();
         }
         if (ownExecutor != null) {
             ownExecutor.shutdown();
         }
-        for (RegionImpl r : regions) {
-            r.unmapped();
-        }
-        regions.clear();
+        mappings.unmapAll();
         List<AutoCloseable> all = List.of(segments, log, storeLock);
         for (AutoCloseable c : all) {
             try {

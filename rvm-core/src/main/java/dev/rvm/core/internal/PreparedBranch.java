@@ -3,6 +3,7 @@ package dev.rvm.core.internal;
 import dev.rvm.core.BranchId;
 import dev.rvm.core.internal.lock.LockOwner;
 import dev.rvm.core.internal.log.LogRecord;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A prepared two-phase branch: live (its {@link TransactionImpl} holds the locks and old values) or rebuilt by
@@ -34,7 +35,7 @@ final class PreparedBranch extends LockOwner {
 
     @Override
     public String describe() {
-        long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sinceNanos);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sinceNanos);
         if (txn != null) {
             return "prepared " + txn.describe() + " of branch " + id + " (waiting " + seconds
                     + " s for the transaction manager's outcome)";

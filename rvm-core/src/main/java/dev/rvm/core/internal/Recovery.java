@@ -16,8 +16,14 @@ import java.util.List;
  * inside {@code open}.
  */
 final class Recovery {
-    /** What recovery found. */
-    record Result(long tail, int lastEpoch, List<LogRecord> inDoubt, long records, long bytes, long nanos) {
+    /**
+     * What recovery found.
+     *
+     * @param endReason why the scan ended at {@code tail}
+     * @param tornTail  whether it ended at a record begun but not finished, which recovery discards
+     */
+    record Result(long tail, int lastEpoch, List<LogRecord> inDoubt, long records, long bytes, long nanos,
+            String endReason, boolean tornTail) {
     }
 
     private Recovery() {
@@ -35,6 +41,6 @@ final class Recovery {
         scanner.checkNoDurableRecordAfterEnd();
         applier.finish();
         return new Result(scanner.position(), scanner.epoch(), replayer.unresolved(), replayer.records(),
-                replayer.bytes(), System.nanoTime() - t0);
+                replayer.bytes(), System.nanoTime() - t0, scanner.endReason(), scanner.endTorn());
     }
 }

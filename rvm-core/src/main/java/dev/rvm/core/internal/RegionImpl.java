@@ -3,27 +3,35 @@ package dev.rvm.core.internal;
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.Region;
 import dev.rvm.core.RvmException;
+import dev.rvm.core.internal.lock.RangeLockManager;
 import dev.rvm.core.internal.memory.Memory;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A mapped region: its memory, and the check that every put lies in a declared range. Thread-safe. */
 final class RegionImpl implements Region {
-    final Engine engine;
+    /** The mappings that made it: a region of another store is refused. */
+    final Mappings owner;
+    private final StoreGuard guard;
+    private final ThreadAssociations threads;
     final int segmentId;
     private final String segment;
     private final long offset;
     private final long length;
     final Memory memory;
     /** This segment's lock table and end-of-last-record marker, cached to keep map lookups off the commit path. */
-    final dev.rvm.core.internal.lock.RangeLockManager.Table lockTable;
-    final java.util.concurrent.atomic.AtomicLong lastLogged;
+    final RangeLockManager.Table lockTable;
+    final AtomicLong lastLogged;
     /** Transactions (live or prepared) with declared ranges here; unmap waits for zero. */
     final AtomicInteger users = new AtomicInteger();
     private volatile boolean mapped = true;
 
-    RegionImpl(Engine engine, int segmentId, String segment, long offset, Memory memory,
-            dev.rvm.core.internal.lock.RangeLockManager.Table lockTable, java.util.concurrent.atomic.AtomicLong lastLogged) {
-        this.engine = engine;
+    RegionImpl(Mappings owner, StoreGuard guard, ThreadAssociations threads, int segmentId, String segment, long offset,
+            Memory memory, RangeLockManager.Table lockTable, AtomicLong lastLogged) {
+        this.owner = owner;
+        this.guard = guard;
+        this.threads = threads;
         this.lockTable = lockTable;
         this.lastLogged = lastLogged;
         this.segmentId = segmentId;
@@ -50,7 +58,7 @@ final class RegionImpl implements Region {
 
     @Override
     public boolean isMapped() {
-        return mapped && engine.isOpen();
+        return mapped && guard.isOpen();
     }
 
     void unmapped() {
@@ -84,12 +92,12 @@ final class RegionImpl implements Region {
     }
 
     private RvmException unmappedAccess() {
-        return new RvmException(ErrorCode.ILLEGAL_STATE, "region '" + segment + "'@" + offset + " is unmapped");
+        return new RvmException(ErrorCode.REGION_UNMAPPED, "region '" + segment + "'@" + offset + " is unmapped");
     }
 
     private void checkWrite(long at, int len) {
         checkRead(at, len);
-        TransactionImpl t = engine.currentTransaction();
+        TransactionImpl t = threads.current();
         if (t == null) {
             throw noTransaction(at, len);
         }
@@ -123,7 +131,7 @@ final class RegionImpl implements Region {
     @Override
     public void get(long at, byte[] dst, int dstOffset, int len) {
         checkRead(at, len);
-        java.util.Objects.checkFromIndexSize(dstOffset, len, dst.length);
+        Objects.checkFromIndexSize(dstOffset, len, dst.length);
         memory.get(at, dst, dstOffset, len);
     }
 
@@ -148,7 +156,7 @@ final class RegionImpl implements Region {
     @Override
     public void put(long at, byte[] src, int srcOffset, int len) {
         checkWrite(at, len);
-        java.util.Objects.checkFromIndexSize(srcOffset, len, src.length);
+        Objects.checkFromIndexSize(srcOffset, len, src.length);
         memory.put(at, src, srcOffset, len);
     }
 

@@ -7,6 +7,7 @@ import dev.rvm.core.internal.segment.SegmentFile;
 import dev.rvm.core.internal.segment.SegmentNames;
 import dev.rvm.core.io.Storage;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,7 @@ final class SegmentRegistry implements AutoCloseable {
             throw new RvmException(ErrorCode.SEGMENT_EXISTS, "segment '" + name + "' already exists");
         }
         Path p = path(name);
-        if (java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (storage.kind(p) != Storage.Kind.NONE) {
             throw new RvmException(ErrorCode.SEGMENT_EXISTS, "segment file " + p
                     + " exists but is not registered in the log (left by a crash during creation?); remove it first");
         }
@@ -77,7 +78,7 @@ final class SegmentRegistry implements AutoCloseable {
         SegmentFile f;
         try {
             f = SegmentFile.create(storage, p, name, id, storeId, size);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             throw new RvmException(ErrorCode.SEGMENT_EXISTS, "segment file " + p
                     + " exists but is not registered in the log (left by a crash during creation?); remove it first", e);
         }
@@ -113,8 +114,8 @@ final class SegmentRegistry implements AutoCloseable {
     }
 
     /** A symbolic link in place of {@code segments/} would put segment files wherever it points: refuse it. */
-    private void refuseLinkedDirectory() {
-        if (java.nio.file.Files.isSymbolicLink(directory)) {
+    private void refuseLinkedDirectory() throws IOException {
+        if (storage.kind(directory) == Storage.Kind.SYMBOLIC_LINK) {
             throw new RvmException(ErrorCode.SEGMENT_CORRUPT, "the segments directory " + directory
                     + " is a symbolic link; refusing to follow it");
         }

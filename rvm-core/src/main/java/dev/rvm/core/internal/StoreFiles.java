@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -172,7 +173,7 @@ public final class StoreFiles {
                 return false;
             }
         }
-        return StatusBlock.check(java.util.Arrays.copyOf(head, LogFormat.STATUS_SIZE)) != StatusBlock.Verdict.OK;
+        return StatusBlock.check(Arrays.copyOf(head, LogFormat.STATUS_SIZE)) != StatusBlock.Verdict.OK;
     }
 
     private static void closeQuietly(Closeable c) {

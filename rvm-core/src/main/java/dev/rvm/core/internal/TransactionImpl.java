@@ -12,10 +12,12 @@ import dev.rvm.core.Transaction;
 import dev.rvm.core.TransactionState;
 import dev.rvm.core.internal.lock.LockOwner;
 import dev.rvm.core.internal.log.LogFormat;
+import dev.rvm.core.internal.log.RangeSink;
 import dev.rvm.core.internal.log.RecordBuilder;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * A transaction: declared ranges, undo copies, range locks, and the state machine of {@link TransactionState}.
@@ -40,7 +42,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
         }
     }
 
-    private final Engine engine;
+    private final Transactions transactions;
     private final long id;
     private final RestoreMode mode;
     private volatile TransactionState state;
@@ -61,8 +63,8 @@ final class TransactionImpl extends LockOwner implements Transaction {
     private volatile BranchId preparedAs;
 
     /** A transaction associated with the calling thread, or with none if {@code detached}. */
-    TransactionImpl(Engine engine, long id, RestoreMode mode, boolean detached) {
-        this.engine = engine;
+    TransactionImpl(Transactions transactions, long id, RestoreMode mode, boolean detached) {
+        this.transactions = transactions;
         this.id = id;
         this.mode = mode;
         // Plain stores: the new transaction reaches other threads only through locks (range lock tables, branches).
@@ -78,10 +80,10 @@ final class TransactionImpl extends LockOwner implements Transaction {
                 + ")" : "") + (b != null ? " prepared as branch " + b : "");
     }
 
-    /** Every state change goes through here, so the engine's count of active transactions stays exact. */
+    /** Every state change goes through here, so the count of active transactions stays exact. */
     private void setState(TransactionState next) {
         if (state == TransactionState.ACTIVE && next != TransactionState.ACTIVE) {
-            engine.transactionLeftActive();
+            transactions.leftActive();
         }
         STATE.setRelease(this, next);
     }
@@ -118,7 +120,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
     }
 
     private void checkActive(String op) {
-        engine.checkUsable();
+        transactions.guard.checkUsable();
         if (state != TransactionState.ACTIVE) {
             throw notActive(op);
         }
@@ -126,32 +128,49 @@ final class TransactionImpl extends LockOwner implements Transaction {
 
     /** The refusal of an operation on a transaction that is no longer active (apart, to keep the checks small). */
     private RvmException notActive(String op) {
-        return new RvmException(ErrorCode.ILLEGAL_STATE, op + " refused: " + describe() + " is " + state);
+        TransactionState s = state;
+        return new RvmException(codeFor(s), op + " refused: " + describe() + " is " + s);
+    }
+
+    /** The code that names the state a call was refused in. */
+    private static ErrorCode codeFor(TransactionState s) {
+        switch (s) {
+            case COMMITTED:
+                return ErrorCode.TRANSACTION_COMMITTED;
+            case ABORTED:
+                return ErrorCode.TRANSACTION_ABORTED;
+            case PREPARED:
+                return ErrorCode.TRANSACTION_PREPARED;
+            case FAILED:
+                return ErrorCode.TRANSACTION_FAILED;
+            default:
+                return ErrorCode.ILLEGAL_STATE; // ACTIVE again by the time the message is built: a racing caller
+        }
     }
 
     @Override
     public void setRange(Region region, long offset, long length) {
         checkActive("setRange");
-        RegionImpl r = engine.own(region);
+        RegionImpl r = transactions.own(region);
         r.checkBounds(offset, length);
         if (length == 0) {
             return;
         }
-        engine.lockRange(this, r, offset, length, true);
+        transactions.lockRange(this, r, offset, length, true);
         DeclaredRanges d = declaredIn(r, true);
         long added = d.add(offset, offset + length);
         if (added != length) {
-            engine.counters().bytesSavedIntra.add(length - added);
+            transactions.counters.bytesSavedIntra.add(length - added);
         }
     }
 
     @Override
     public void lockShared(Region region, long offset, long length) {
         checkActive("lockShared");
-        RegionImpl r = engine.own(region);
+        RegionImpl r = transactions.own(region);
         r.checkBounds(offset, length);
         if (length > 0) {
-            engine.lockRange(this, r, offset, length, false);
+            transactions.lockRange(this, r, offset, length, false);
         }
     }
 
@@ -169,7 +188,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
         if (!create) {
             return null;
         }
-        DeclaredRanges d = engine.declaredRanges(r, mode == RestoreMode.RESTORE);
+        DeclaredRanges d = transactions.threads.declaredRanges(r, mode == RestoreMode.RESTORE);
         if (regions == 0) {
             first = d;
         } else {
@@ -208,20 +227,20 @@ final class TransactionImpl extends LockOwner implements Transaction {
         if (mode == null) {
             throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "commit mode is null");
         }
-        long t0 = engine.latencyListeners().start();
+        long t0 = transactions.latency.start();
         try {
             if (regions != 0) {
-                engine.logCommit(this, mode);
+                transactions.logCommit(this, mode);
             } else if (mode == CommitMode.FLUSH) {
                 // end_transaction(flush) forces the log even with nothing to write: earlier lazy commits are durable.
-                engine.flush();
+                transactions.flush();
             }
         } catch (RvmException e) {
             throw failedToLog("commit", e);
         }
         finish(TransactionState.COMMITTED);
         count(mode);
-        engine.latencyListeners().completed(mode == CommitMode.FLUSH ? LatencyListener.Operation.COMMIT_FLUSH
+        transactions.latency.completed(mode == CommitMode.FLUSH ? LatencyListener.Operation.COMMIT_FLUSH
                 : LatencyListener.Operation.COMMIT_NO_FLUSH, t0);
     }
 
@@ -243,7 +262,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
         if (mode == RestoreMode.RESTORE) {
             restoreOldValues();
             finish(TransactionState.ABORTED);
-            engine.counters().aborts.increment();
+            transactions.counters.aborts.increment();
             return new RvmException(e.code(), op + " of " + describe() + " failed and it was rolled back: "
                     + e.getMessage(), e);
         }
@@ -252,10 +271,10 @@ final class TransactionImpl extends LockOwner implements Transaction {
     }
 
     private void count(CommitMode mode) {
-        (mode == CommitMode.FLUSH ? engine.counters().commitsFlush : engine.counters().commitsNoFlush).increment();
+        (mode == CommitMode.FLUSH ? transactions.counters.commitsFlush : transactions.counters.commitsNoFlush).increment();
     }
 
-    /** Number of ranges, and encodes them with their current values into {@code rb} after its header fields. */
+    /** Number of ranges declared. */
     int rangeCount() {
         int c = 0;
         for (int i = 0; i < regions; i++) {
@@ -264,16 +283,25 @@ final class TransactionImpl extends LockOwner implements Transaction {
         return c;
     }
 
+    /** Encodes the ranges, count first, with their current values into {@code rb} after its header fields. */
     void encodeRanges(RecordBuilder rb) {
         rb.varint(rangeCount());
+        writeRanges(rb);
+    }
+
+    /**
+     * Copies the ranges with their current values into {@code sink}: this transaction's own record, or straight from
+     * memory into the lazy group's buffer.
+     */
+    void writeRanges(RangeSink sink) {
         for (int k = 0; k < regions; k++) {
             DeclaredRanges d = declared(k);
             RegionImpl r = d.region;
             for (int i = 0; i < d.size(); i++) {
                 long s = d.start(i);
                 int len = lengthOf(d.end(i) - s);
-                int at = rb.rangeSlot(r.segmentId, r.offset() + s, len);
-                r.memory.get(s, rb.buffer(), at, len);
+                int at = sink.slot(r.segmentId, r.offset() + s, len);
+                r.memory.get(s, sink.buffer(), at, len);
             }
         }
     }
@@ -290,22 +318,8 @@ final class TransactionImpl extends LockOwner implements Transaction {
         return b;
     }
 
-    /** Copies the ranges with their current values straight from memory into the lazy group's buffer. */
-    void visitRanges(dev.rvm.core.internal.log.LazyGroup group) {
-        for (int k = 0; k < regions; k++) {
-            DeclaredRanges d = declared(k);
-            RegionImpl r = d.region;
-            for (int i = 0; i < d.size(); i++) {
-                long s = d.start(i);
-                int len = lengthOf(d.end(i) - s);
-                int at = group.slot(r.segmentId, r.offset() + s, len);
-                r.memory.get(s, group.buffer(), at, len);
-            }
-        }
-    }
-
-    /** Regions touched, for the engine's map-consistency bookkeeping. */
-    void forEachRegion(java.util.function.Consumer<RegionImpl> c) {
+    /** Regions touched, for the mappings' bookkeeping. */
+    void forEachRegion(Consumer<RegionImpl> c) {
         for (int i = 0; i < regions; i++) {
             c.accept(declared(i).region);
         }
@@ -327,7 +341,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
         checkActive("abort");
         restoreOldValues();
         finish(TransactionState.ABORTED);
-        engine.counters().aborts.increment();
+        transactions.counters.aborts.increment();
     }
 
     /** Puts the saved old values back, newest first. */
@@ -347,15 +361,15 @@ final class TransactionImpl extends LockOwner implements Transaction {
             throw new RvmException(ErrorCode.ILLEGAL_STATE, "prepare refused: " + describe()
                     + " is NO_RESTORE, so it could not roll back after preparing");
         }
-        engine.checkTwoPhaseAllowed();
+        transactions.checkTwoPhaseAllowed();
         if (regions == 0) {
             finish(TransactionState.COMMITTED);
-            engine.counters().readOnlyPrepares.increment();
+            transactions.counters.readOnlyPrepares.increment();
             return PrepareResult.READ_ONLY;
         }
-        long t0 = engine.latencyListeners().start();
+        long t0 = transactions.latency.start();
         try {
-            engine.branches().prepare(this, branch);
+            transactions.prepare(this, branch);
         } catch (RvmException e) {
             if (e.code() == ErrorCode.DUPLICATE_BRANCH) {
                 throw e;
@@ -365,8 +379,8 @@ final class TransactionImpl extends LockOwner implements Transaction {
         preparedAs = branch;
         setState(TransactionState.PREPARED);
         detach();
-        engine.counters().prepares.increment();
-        engine.latencyListeners().completed(LatencyListener.Operation.PREPARE, t0);
+        transactions.counters.prepares.increment();
+        transactions.latency.completed(LatencyListener.Operation.PREPARE, t0);
         return PrepareResult.PREPARED;
     }
 
@@ -393,7 +407,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
     }
 
     private void release() {
-        engine.locks().releaseAll(this);
+        transactions.locks.releaseAll(this);
         for (int i = 0; i < regions; i++) {
             declared(i).region.users.decrementAndGet();
         }
@@ -414,7 +428,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
     private void detach(DeclaredRanges reusable) {
         Thread me = Thread.currentThread();
         if (thread == me || joinedBy(me)) {
-            engine.left(this, reusable);
+            transactions.threads.left(this, reusable);
         }
         THREAD.setRelease(this, null);
         if (joined != null) {
@@ -425,8 +439,8 @@ final class TransactionImpl extends LockOwner implements Transaction {
     @Override
     public void suspend() {
         Thread me = Thread.currentThread();
-        if (!isAssociatedWith(me) || engine.currentTransaction() != this) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "suspend refused: " + describe()
+        if (!isAssociatedWith(me) || transactions.threads.current() != this) {
+            throw new RvmException(ErrorCode.NOT_ASSOCIATED, "suspend refused: " + describe()
                     + " is not associated with the calling thread");
         }
         leave(me);
@@ -435,17 +449,17 @@ final class TransactionImpl extends LockOwner implements Transaction {
     @Override
     public void resume() {
         if (state != TransactionState.ACTIVE) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "resume refused: " + describe() + " is " + state);
+            throw notActive("resume");
         }
         Thread t = thread;
         if (t != null || joined != null) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "resume refused: " + describe() + " is associated with "
-                    + (t != null ? t.getName() : "other threads"));
+            throw new RvmException(ErrorCode.ASSOCIATED_ELSEWHERE, "resume refused: " + describe()
+                    + " is associated with " + (t != null ? t.getName() : "other threads"));
         }
-        Transaction other = engine.currentTransaction();
+        Transaction other = transactions.threads.current();
         if (other != null) {
-            throw new RvmException(ErrorCode.ILLEGAL_STATE, "resume refused: the calling thread already has transaction "
-                    + other.id());
+            throw new RvmException(ErrorCode.THREAD_HAS_TRANSACTION,
+                    "resume refused: the calling thread already has transaction " + other.id());
         }
         join();
     }
@@ -466,7 +480,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
                 joined = more;
             }
         }
-        engine.joined(this);
+        transactions.threads.joined(this);
     }
 
     @Override
@@ -493,7 +507,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
             }
         }
         if (t == Thread.currentThread()) {
-            engine.left(this, null);
+            transactions.threads.left(this, null);
         }
     }
 
@@ -502,7 +516,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
         if (state != TransactionState.ACTIVE) {
             return;
         }
-        if (!engine.isOpen()) {
+        if (!transactions.guard.isOpen()) {
             setState(TransactionState.ABORTED);
             detach();
             return;

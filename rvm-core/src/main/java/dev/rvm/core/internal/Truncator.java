@@ -2,12 +2,14 @@ package dev.rvm.core.internal;
 
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
+import dev.rvm.core.internal.log.LogFile;
 import dev.rvm.core.internal.log.LogRecord;
 import dev.rvm.core.internal.log.LogScanner;
 import dev.rvm.core.internal.log.LogWriter;
 import dev.rvm.core.internal.replay.PageApplier;
 import dev.rvm.core.internal.replay.Replayer;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Segment forces and commit forces share the disk; one burst of segment writes makes the commits whose forces
  * queue behind it several times slower, while spread-out chunks delay few commits, and each by little (as
  * PostgreSQL spreads a checkpoint). Anyone who needs the truncation done ends the pacing: a thread waiting for the
- * {@link #exclusion() exclusion lock}, a commit waiting for log space, the log passing its high-water mark, close.
+ * segment lock, a commit waiting for log space, the log passing its high-water mark, close.
  * One truncation at a time. Thread-safe.
  */
 final class Truncator {
@@ -38,12 +40,34 @@ final class Truncator {
     /** Pauses are slept in steps this long, so that a thread needing the truncation done waits at most one. */
     private static final long PAUSE_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
-    private final Engine engine;
+    private static final System.Logger LOG = System.getLogger("dev.rvm.core");
+
+    /**
+     * How a paced truncation is stretched beyond what the log's growth asks for, and who is told of each pause step
+     * it sleeps. {@link #NATURAL} in a store; a test stretches it to watch a paced truncation step aside.
+     *
+     * @param minimumNanos every paced truncation spreads its chunks over at least this long
+     * @param onPauseStep  run after each pause step, on the truncating thread
+     */
+    record Spread(long minimumNanos, Runnable onPauseStep) {
+        /** Pacing as the log's growth asks, observed by nobody. */
+        static final Spread NATURAL = new Spread(0, () -> { });
+    }
+
+    private final LogWriter writer;
+    private final LogFile log;
+    private final int storeIdLow;
+    private final StatusKeeper status;
+    private final SegmentRegistry segments;
+    private final Branches branches;
+    private final StoreGuard guard;
+    private final Counters counters;
     private final Executor executor;
     private final double threshold;
     /** Pacing stops when the log is this full: half of the room above the threshold. */
     private final double highWater;
-    private final ReentrantLock exclusion = new ReentrantLock();
+    private final Spread spread;
+    private final ReentrantLock segmentLock;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** The scan buffer, kept across truncations: a fresh multi-MiB array each time churns the garbage collector. */
     private byte[] window;
@@ -52,16 +76,29 @@ final class Truncator {
     /** Log tail and time at the end of the last truncation (or open): the log's recent rate of growth. */
     private long lastTail;
     private long lastNanos;
-    /** Tests stretch the pacing with this, so that they can watch a paced truncation step aside. */
-    private volatile long minimumSpreadNanos;
-    /** Pause steps slept by paced truncations, for tests. */
-    private volatile long pauseSteps;
 
-    Truncator(Engine engine, Executor executor, double threshold) {
-        this.engine = engine;
+    /**
+     * @param segmentLock held while segment files are written; whoever reads them ({@code map}) or closes them
+     *                    takes it too
+     * @param executor    runs background truncations
+     * @param threshold   the fraction of the log in use past which a commit schedules a background truncation
+     */
+    Truncator(LogWriter writer, LogFile log, int storeIdLow, StatusKeeper status, SegmentRegistry segments,
+            Branches branches, StoreGuard guard, Counters counters, ReentrantLock segmentLock, Executor executor,
+            double threshold, Spread spread) {
+        this.writer = writer;
+        this.log = log;
+        this.storeIdLow = storeIdLow;
+        this.status = status;
+        this.segments = segments;
+        this.branches = branches;
+        this.guard = guard;
+        this.counters = counters;
+        this.segmentLock = segmentLock;
         this.executor = executor;
         this.threshold = threshold;
         this.highWater = threshold + (1 - threshold) / 2;
+        this.spread = spread;
     }
 
     /** Starts the log's rate of growth at its tail after recovery. */
@@ -70,24 +107,9 @@ final class Truncator {
         lastNanos = System.nanoTime();
     }
 
-    /** Makes every paced truncation spread its chunks over at least {@code nanos} (tests). */
-    void spreadAtLeast(long nanos) {
-        minimumSpreadNanos = nanos;
-    }
-
-    /** Pause steps slept by paced truncations so far (tests). */
-    long pauseSteps() {
-        return pauseSteps;
-    }
-
-    /** The lock held while segment files are written; {@code map} and {@code close} hold it too. */
-    ReentrantLock exclusion() {
-        return exclusion;
-    }
-
     /** Schedules a background truncation if the log is past the threshold (or {@code always}). */
     void maybeSchedule(boolean always) {
-        LogWriter w = engine.writer();
+        LogWriter w = writer;
         if (!always && w.used() < threshold * w.capacity()) {
             return;
         }
@@ -106,11 +128,13 @@ final class Truncator {
 
     private void background() {
         try {
-            if (engine.isOpen()) {
+            if (guard.isOpen()) {
                 truncate(true);
             }
         } catch (RuntimeException e) {
-            engine.backgroundFailure(e);
+            if (!guard.isClosed()) {
+                LOG.log(System.Logger.Level.ERROR, "RVM background truncation failed", e);
+            }
         } finally {
             scheduled.set(false);
         }
@@ -122,31 +146,31 @@ final class Truncator {
     }
 
     private void truncate(boolean paced) {
-        exclusion.lock();
+        segmentLock.lock();
         try {
-            engine.checkUsable();
+            guard.checkUsable();
             long t0 = System.nanoTime();
             try {
                 run(paced ? new Pacer(t0) : null);
             } catch (IOException e) {
-                engine.writer().fail(e);
+                writer.fail(e);
                 throw new RvmException(ErrorCode.STORE_FAILED, "truncation failed; the store stopped and must be reopened"
                         + " to recover", e);
             }
             long took = System.nanoTime() - t0;
-            engine.counters().truncations.increment();
-            engine.counters().truncationNanos.add(took);
-            engine.counters().lastTruncationNanos = took;
-            lastTail = engine.writer().tail();
+            counters.truncations.increment();
+            counters.truncationNanos.add(took);
+            counters.lastTruncationNanos = took;
+            lastTail = writer.tail();
             lastNanos = System.nanoTime();
         } finally {
-            exclusion.unlock();
+            segmentLock.unlock();
         }
     }
 
     private void run(Pacer pacer) throws IOException {
-        LogWriter w = engine.writer();
-        long head = engine.status().current().head();
+        LogWriter w = writer;
+        long head = status.current().head();
         // Truncate what is durable already: forcing here would only compete with committers for the disk.
         // (An explicit truncate() flushes first, so it covers every commit made before it.)
         long end = forceFirst ? w.forceSealed() : w.durableEnd();
@@ -154,12 +178,12 @@ final class Truncator {
         if (end == head) {
             return;
         }
-        PageApplier applier = new PageApplier(engine.segments()::byId, pacer);
+        PageApplier applier = new PageApplier(segments::byId, pacer);
         Replayer replayer = new Replayer(applier, head);
         if (window == null) {
-            window = LogScanner.newWindow(engine.logFile());
+            window = LogScanner.newWindow(log);
         }
-        LogScanner scanner = new LogScanner(engine.logFile(), engine.storeIdLow(), head, end, 0, window);
+        LogScanner scanner = new LogScanner(log, storeIdLow, head, end, 0, window);
         LogRecord r;
         while ((r = scanner.nextView()) != null) {
             replayer.accept(r);
@@ -169,9 +193,9 @@ final class Truncator {
                     + " is invalid (" + scanner.endReason() + "); truncation stopped");
         }
         boolean relogged = false;
-        java.util.List<LogRecord> unresolved = replayer.unresolved();
+        List<LogRecord> unresolved = replayer.unresolved();
         for (LogRecord p : unresolved) {
-            switch (engine.branches().decide(p.lsn())) {
+            switch (branches.decide(p.lsn())) {
                 case APPLY:
                     replayer.applyRanges(p);
                     break;
@@ -188,31 +212,31 @@ final class Truncator {
         }
         applier.finish();
         // The new head must be durable before its space is reused; it rides on a commit's force when there is one.
-        engine.status().advanceHead(end);
+        status.advanceHead(end);
         w.forceAfterNow();
         w.advanceHead(end);
-        engine.branches().truncatedTo(end);
+        branches.truncatedTo(end);
     }
 
     /**
      * Spreads one background truncation's chunks over half the time the log would take, at the rate it grew since
-     * the last truncation, to go from its present use to the high-water mark. Called with the exclusion lock held.
+     * the last truncation, to go from its present use to the high-water mark. Called with the segment lock held.
      */
     private final class Pacer implements PageApplier.Pacing {
         private final long deadline;
         private boolean hurry;
 
         Pacer(long start) {
-            LogWriter w = engine.writer();
+            LogWriter w = writer;
             long tail = w.tail();
             long room = (long) (highWater * w.capacity()) - w.used();
             long grown = tail - lastTail;
             long spent = start - lastNanos;
-            long spread = 0; // idle log (nothing to compete with) or no room: full speed
+            long over = 0; // idle log (nothing to compete with) or no room: full speed
             if (grown > 0 && room > 0 && spent > 0) {
-                spread = (long) Math.min(0.5 * room * ((double) spent / grown), Long.MAX_VALUE / 4);
+                over = (long) Math.min(0.5 * room * ((double) spent / grown), Long.MAX_VALUE / 4);
             }
-            deadline = start + Math.max(Math.min(spread, MAX_SPREAD_NANOS), minimumSpreadNanos);
+            deadline = start + Math.max(Math.min(over, MAX_SPREAD_NANOS), spread.minimumNanos());
         }
 
         @Override
@@ -234,14 +258,14 @@ final class Truncator {
                     hurry = true; // being stopped (executor shut down): finish unpaced
                     return;
                 }
-                pauseSteps++; // one truncation at a time: a single writer
+                spread.onPauseStep().run();
             }
         }
 
         /** Whether someone waits for this truncation to end. */
         private boolean needed() {
-            LogWriter w = engine.writer();
-            return exclusion.hasQueuedThreads() || forceFirst || !engine.isOpen()
+            LogWriter w = writer;
+            return segmentLock.hasQueuedThreads() || forceFirst || !guard.isOpen()
                     || w.used() >= highWater * w.capacity();
         }
     }

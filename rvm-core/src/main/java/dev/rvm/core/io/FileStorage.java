@@ -10,14 +10,17 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,6 +48,18 @@ public final class FileStorage implements Storage {
     @Override
     public boolean exists(Path path) {
         return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public Kind kind(Path path) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return Kind.NONE; // as Files.exists: what cannot be read counts as absent
+        }
+        return a.isSymbolicLink() ? Kind.SYMBOLIC_LINK : a.isDirectory() ? Kind.DIRECTORY
+                : a.isRegularFile() ? Kind.FILE : Kind.OTHER;
     }
 
     @Override
@@ -175,7 +190,7 @@ public final class FileStorage implements Storage {
             ch.force(true);
         } catch (IOException e) {
             // Some platforms cannot open a directory for reading; there is nothing more we can do there.
-            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
                 throw e;
             }
         }
@@ -192,7 +207,7 @@ public final class FileStorage implements Storage {
     }
 
     private static boolean posix() {
-        return java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }
 
     /**

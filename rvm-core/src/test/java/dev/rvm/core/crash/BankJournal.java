@@ -10,6 +10,7 @@ import static dev.rvm.core.crash.BankWorkload.MEMO_SLOTS;
 import dev.rvm.core.BranchId;
 import dev.rvm.core.CommitMode;
 import dev.rvm.core.Region;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -140,7 +141,7 @@ final class BankJournal {
 
     /** Transfer number of a workload branch id, or -1. */
     static int seqOf(BranchId id) {
-        String s = new String(id.toBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String s = new String(id.toBytes(), StandardCharsets.UTF_8);
         return s.startsWith("branch-") ? Integer.parseInt(s.substring(7)) : -1;
     }
 

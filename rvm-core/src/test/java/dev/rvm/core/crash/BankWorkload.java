@@ -12,8 +12,9 @@ import dev.rvm.core.testing.ManualExecutor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Random;
 
@@ -168,7 +169,7 @@ final class BankWorkload {
         t.abort();
         byte[] after = new byte[(int) REGION_SIZE];
         r.get(0, after, 0, after.length);
-        if (!java.util.Arrays.equals(before, after)) {
+        if (!Arrays.equals(before, after)) {
             throw new AssertionError("abort of transfer " + seq + " did not restore the region");
         }
     }

@@ -17,6 +17,7 @@ import dev.rvm.core.io.FileStorage;
 import dev.rvm.core.testing.QuietLogs;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -155,8 +156,8 @@ class CorruptLogCatalogueTest {
 
     @Test
     void wrongMagicIsNotAStoreFile() throws IOException {
-        write(log, 0, "JUNK".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        write(log, LogFormat.STATUS_SIZE, "JUNK".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        write(log, 0, "JUNK".getBytes(StandardCharsets.US_ASCII));
+        write(log, LogFormat.STATUS_SIZE, "JUNK".getBytes(StandardCharsets.US_ASCII));
         refusedWith(ErrorCode.NOT_A_STORE_FILE);
     }
 

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -147,7 +148,7 @@ class TornTailTest {
             boolean unchanged;
             try {
                 long at = b.physical(last[0]) + cut;
-                unchanged = java.util.Arrays.equals(fill, java.util.Arrays.copyOfRange(s.bytes(log), (int) at,
+                unchanged = Arrays.equals(fill, Arrays.copyOfRange(s.bytes(log), (int) at,
                         (int) at + fill.length));
                 s.overwrite(log, at, fill);
             } catch (IOException e) {

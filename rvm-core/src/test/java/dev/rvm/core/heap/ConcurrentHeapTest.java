@@ -18,7 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,8 +103,8 @@ class ConcurrentHeapTest {
                 buddy = heap.allocate(tx, 100);
                 tx.commit(CommitMode.FLUSH);
             }
-            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
             Thread holder = new Thread(() -> {
                 try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
                     heap.free(tx, buddy); // holds the arena the victim is in
@@ -117,7 +119,7 @@ class ConcurrentHeapTest {
             holding.await();
             try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
                 heap.free(tx, victim);
-                RvmException twice = org.junit.jupiter.api.Assertions.assertThrows(RvmException.class,
+                RvmException twice = Assertions.assertThrows(RvmException.class,
                         () -> heap.free(tx, victim));
                 assertEquals(ErrorCode.ILLEGAL_ARGUMENT, twice.code());
                 tx.commit(CommitMode.FLUSH);

@@ -6,8 +6,10 @@ import dev.rvm.core.Transaction;
 import dev.rvm.core.heap.map.Codecs;
 import dev.rvm.core.heap.map.RecoverableHashMap;
 import dev.rvm.core.internal.heap.HashTable;
+import dev.rvm.core.internal.heap.Heap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -148,7 +150,7 @@ record HeapModel(Map<String, String> map, Map<Integer, List<Long>> blocks) {
                 }
                 byte[] got = new byte[(int) size - 16];
                 s.region().get(a + 16, got, 0, got.length);
-                if (!java.util.Arrays.equals(got, fill(size, seq))) {
+                if (!Arrays.equals(got, fill(size, seq))) {
                     problems.add("slot " + i + ": block " + a + " does not hold the fill of sequence " + seq);
                 }
                 b.put(i, List.of(size, seq));
@@ -179,7 +181,7 @@ record HeapModel(Map<String, String> map, Map<Integer, List<Long>> blocks) {
         }
         HeapCheck check = s.heap().check();
         p.addAll(check.problems());
-        HashTable t = HashTable.open(s.heap(), s.map().address());
+        HashTable t = HashTable.open(Heap.open(s.heap().region()), s.map().address()); // reads the table only
         long expected = 1 + found.blocks.size() + 2 + t.segments() + s.map().size() + check.deferredBlocks();
         if (check.blocksInUse() != expected) {
             p.add("blocks in use " + check.blocksInUse() + ", reachable " + expected + " (table, " + found.blocks.size()

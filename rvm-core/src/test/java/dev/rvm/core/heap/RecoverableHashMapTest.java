@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rvm.core.BranchId;
 import dev.rvm.core.CommitMode;
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RecoverableMemory;
@@ -21,8 +22,12 @@ import dev.rvm.core.testing.ManualExecutor;
 import dev.rvm.core.testing.SimulatedStorage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,19 +165,19 @@ class RecoverableHashMapTest {
             m.put(tx, "alice", 100L);
             tx.commit(CommitMode.FLUSH);
         }
-        dev.rvm.core.BranchId branch = dev.rvm.core.BranchId.of(new byte[] {7});
+        BranchId branch = BranchId.of(new byte[] {7});
         Transaction prepared = rvm.begin(RestoreMode.RESTORE);
         m.put(prepared, "alice", m.getForUpdate(prepared, "alice") - 58);
         prepared.prepare(branch);
         rvm.close(); // as a crash would: the branch is in doubt when the store opens again
-        rvm = RecoverableMemory.open(RvmAssertions.small(dir).lockTimeout(java.time.Duration.ofSeconds(20)).build());
+        rvm = RecoverableMemory.open(RvmAssertions.small(dir).lockTimeout(Duration.ofSeconds(20)).build());
         r = rvm.map(HeapWorkload.SEGMENT, 0, SIZE);
         heap = RecoverableHeap.open(r);
         RecoverableHashMap<String, Long> again = RecoverableHashMap.open(heap, heap.root(0), Codecs.STRING,
                 Codecs.LONG);
-        assertEquals(java.util.List.of(branch), rvm.inDoubt());
+        assertEquals(List.of(branch), rvm.inDoubt());
 
-        java.util.concurrent.CompletableFuture<Long> read = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Long> read = new CompletableFuture<>();
         Thread writer = new Thread(() -> {
             try (Transaction tx = rvm.begin(RestoreMode.RESTORE)) {
                 long seen = again.getForUpdate(tx, "alice");
@@ -183,8 +188,15 @@ class RecoverableHashMapTest {
                 read.completeExceptionally(e);
             }
         });
+        long waitsBefore = rvm.statistics().lockWaits();
         writer.start();
-        Thread.sleep(300); // the writer is at the read for update by now
+        // The writer must be waiting for the branch's lock before the branch commits, or this proves nothing.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (rvm.statistics().lockWaits() == waitsBefore) {
+            assertFalse(read.isDone(), "the read for update did not wait for the branch in doubt");
+            assertTrue(System.nanoTime() < deadline, "the writer never waited for the branch's lock");
+            Thread.sleep(5);
+        }
         rvm.commitPrepared(branch);
         writer.join(20_000);
         assertEquals(42L, read.get(), "the read for update saw the value from before the branch's commit");
@@ -231,7 +243,7 @@ class RecoverableHashMapTest {
         store.close();
         try (RecoverableMemory again = RecoverableMemory.open(HeapWorkload.options(storage, executor))) {
             HeapModel.Structures t = HeapModel.Structures.open(again.map(HeapWorkload.SEGMENT, 0, 512 * 1024));
-            assertEquals(java.util.List.of(), HeapModel.problems(t, java.util.List.of(w.last())));
+            assertEquals(List.of(), HeapModel.problems(t, List.of(w.last())));
             assertTrue(t.map().buckets() > 400, "the map split: " + t.map().buckets() + " buckets");
             assertTrue(w.last().map().size() > 400, "entries " + w.last().map().size());
         }

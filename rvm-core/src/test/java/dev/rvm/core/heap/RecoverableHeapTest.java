@@ -14,6 +14,7 @@ import dev.rvm.core.RvmException;
 import dev.rvm.core.Transaction;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
@@ -72,7 +73,7 @@ class RecoverableHeapTest {
             blocks.add(allocate(1 + i * 37 % 700));
         }
         assertTrue(heap.statistics().blocksInUse() == 200 && heap.check().consistent(), heap.check().toString());
-        java.util.Collections.shuffle(blocks, new Random(7));
+        Collections.shuffle(blocks, new Random(7));
         for (int i = 0; i < blocks.size(); i++) {
             free(blocks.get(i));
             if (i == 100) {

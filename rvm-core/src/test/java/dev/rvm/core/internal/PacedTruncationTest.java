@@ -14,6 +14,7 @@ import dev.rvm.core.testing.ManualExecutor;
 import dev.rvm.core.testing.SimulatedStorage;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,18 +30,22 @@ class PacedTruncationTest {
 
     private final SimulatedStorage storage = new SimulatedStorage();
     private final ManualExecutor executor = new ManualExecutor();
+    /** Pause steps slept by paced truncations so far. */
+    private final AtomicLong pauseSteps = new AtomicLong();
+    /** Stretches every paced truncation to an hour, so that only someone needing it finished can end it early. */
+    private final Truncator.Spread anHour = new Truncator.Spread(TimeUnit.HOURS.toNanos(1), pauseSteps::incrementAndGet);
 
     private RvmOptions.Builder options(Path dir) {
         return RvmOptions.builder(dir).logSize(1 << 20).truncationThreshold(0.01).truncationExecutor(executor);
     }
 
     /** Commits one long into each of {@link #PAGES} pages; returns the store with a truncation queued. */
-    private Engine storeWithQueuedTruncation() {
-        return storeWithQueuedTruncation(options(DIR).storage(storage).build());
+    private Engine storeWithQueuedTruncation(Truncator.Spread spread) {
+        return storeWithQueuedTruncation(options(DIR).storage(storage).build(), spread);
     }
 
-    private static Engine storeWithQueuedTruncation(RvmOptions options) {
-        Engine rvm = Engine.open(options);
+    private static Engine storeWithQueuedTruncation(RvmOptions options, Truncator.Spread spread) {
+        Engine rvm = Engine.open(options, spread);
         rvm.createSegment("big", (long) PAGES * 2 * PAGE);
         rvm.createSegment("other", PAGE);
         Region r = rvm.map("big", 0, (long) PAGES * 2 * PAGE);
@@ -53,9 +58,9 @@ class PacedTruncationTest {
         return rvm;
     }
 
-    private static void awaitFirstPause(Engine rvm) throws InterruptedException {
+    private void awaitFirstPause() throws InterruptedException {
         long give = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (rvm.truncator().pauseSteps() == 0) {
+        while (pauseSteps.get() == 0) {
             assertTrue(System.nanoTime() < give, "the background truncation never paused");
             Thread.sleep(1);
         }
@@ -63,14 +68,13 @@ class PacedTruncationTest {
 
     @Test
     void aThreadWaitingForThePacedTruncationEndsItsPauses() throws Exception {
-        Engine rvm = storeWithQueuedTruncation();
-        rvm.truncator().spreadAtLeast(TimeUnit.HOURS.toNanos(1));
+        Engine rvm = storeWithQueuedTruncation(anHour);
         Thread background = new Thread(executor::runAll, "test-background-truncation");
         background.start();
-        awaitFirstPause(rvm);
-        long atCall = rvm.truncator().pauseSteps();
+        awaitFirstPause();
+        long atCall = pauseSteps.get();
         rvm.map("other", 0, PAGE); // waits for the segments: the truncation must stop pacing
-        long after = rvm.truncator().pauseSteps();
+        long after = pauseSteps.get();
         background.join();
         // Unhurried, the 16 chunks would sleep about 750 steps of 2 ms. Once map() is on the lock's queue at most
         // one more step passes; the bound leaves room for this thread being descheduled before it gets there.
@@ -82,7 +86,7 @@ class PacedTruncationTest {
 
     @Test
     void aPacedTruncationKeepsEveryCommitAcrossACrashAfterIt() throws Exception {
-        Engine rvm = storeWithQueuedTruncation();
+        Engine rvm = storeWithQueuedTruncation(Truncator.Spread.NATURAL);
         executor.runAll(); // paced (the commits just filled the log), on this thread
         assertEquals(1, rvm.statistics().truncations());
         assertEquals(0, rvm.statistics().logUsed());
@@ -99,15 +103,14 @@ class PacedTruncationTest {
     @Test
     void anInterruptedPacedTruncationFinishesWithoutClosingTheFilesAndKeepsTheInterrupt(@TempDir Path dir)
             throws Exception {
-        Engine rvm = storeWithQueuedTruncation(options(dir).build());
-        rvm.truncator().spreadAtLeast(TimeUnit.HOURS.toNanos(1));
+        Engine rvm = storeWithQueuedTruncation(options(dir).build(), anHour);
         boolean[] interruptedAfter = new boolean[1];
         Thread background = new Thread(() -> {
             executor.runAll();
             interruptedAfter[0] = Thread.currentThread().isInterrupted();
         }, "test-background-truncation");
         background.start();
-        awaitFirstPause(rvm);
+        awaitFirstPause();
         background.interrupt(); // as an executor's shutdownNow does
         background.join(TimeUnit.SECONDS.toMillis(60));
         assertFalse(background.isAlive(), "the interrupted truncation did not finish");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rvm.core.BranchId;
 import dev.rvm.core.CommitMode;
 import dev.rvm.core.ErrorCode;
+import dev.rvm.core.PrepareResult;
 import dev.rvm.core.RecoverableMemory;
 import dev.rvm.core.Region;
 import dev.rvm.core.RestoreMode;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -102,7 +104,7 @@ class ReplicaStoreTest {
                 r.put(at, v, 0, v.length);
                 System.arraycopy(v, 0, expected, at, v.length);
                 if (i % 100 == 7) {
-                    assertEquals(dev.rvm.core.PrepareResult.PREPARED, t.prepare(BranchId.of("b" + i)));
+                    assertEquals(PrepareResult.PREPARED, t.prepare(BranchId.of("b" + i)));
                     rvm.commitPrepared(BranchId.of("b" + i));
                 } else {
                     t.commit(i % 3 == 0 ? CommitMode.NO_FLUSH : CommitMode.FLUSH);
@@ -120,7 +122,7 @@ class ReplicaStoreTest {
             assertTrue(rep.batches > 100, "batches: " + rep.batches);
         }
         byte[] seg = Files.readAllBytes(leaderDir.resolve("segments/data.seg"));
-        assertArrayEquals(expected, java.util.Arrays.copyOfRange(seg, 4096, 4096 + SEG));
+        assertArrayEquals(expected, Arrays.copyOfRange(seg, 4096, 4096 + SEG));
         for (ReplicaStore rs : replicas) {
             rs.close();
         }
@@ -149,7 +151,7 @@ class ReplicaStoreTest {
             @Override
             public void replicate(long startLsn, byte[] records, int off, int len) {
                 starts.add(startLsn);
-                batches.add(java.util.Arrays.copyOfRange(records, off, off + len));
+                batches.add(Arrays.copyOfRange(records, off, off + len));
             }
 
             @Override

@@ -200,6 +200,13 @@ public final class SimulatedStorage implements Storage {
     }
 
     @Override
+    public synchronized Kind kind(Path path) {
+        alive();
+        Path p = key(path);
+        return files.containsKey(p) ? Kind.FILE : directories.contains(p) ? Kind.DIRECTORY : Kind.NONE;
+    }
+
+    @Override
     public synchronized StorageFile create(Path path, long size) throws IOException {
         alive();
         Path p = key(path);

@@ -180,4 +180,10 @@ public final class Messages {
         LOG.info("RVM000129: " + inDoubt + " branch(es) in doubt wait for the transaction manager's periodic"
                 + " recovery (this server's transaction manager offers no way to ask for it sooner)");
     }
+
+    /** RVM000131: the background flush of lazy one-phase commits failed (the store has stopped). */
+    public static void lazyFlushFailed(Throwable cause) {
+        LOG.log(Level.SEVERE, "RVM000131: the background flush of lazy one-phase commits failed; lazy commits since"
+                + " the last successful flush may be lost", cause);
+    }
 }

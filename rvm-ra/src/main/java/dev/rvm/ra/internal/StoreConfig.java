@@ -1,6 +1,7 @@
 package dev.rvm.ra.internal;
 
 import dev.rvm.core.CommitMode;
+import dev.rvm.core.RvmOptions;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public record StoreConfig(Path directory, long logSize, double truncationThresho
     /** Default region definition: one region "main" of 1 MiB at the start of segment "main". */
     public static final String DEFAULT_REGIONS = "main:main:0:1048576";
 
-    private static final long MIN_LOG_SIZE = dev.rvm.core.RvmOptions.MIN_LOG_SIZE;
+    private static final long MIN_LOG_SIZE = RvmOptions.MIN_LOG_SIZE;
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 

@@ -36,7 +36,15 @@ public final class XaErrors {
                 return XAException.XAER_NOTA;
             case DUPLICATE_BRANCH:
                 return XAException.XAER_DUPID;
-            case ILLEGAL_STATE:
+            case ILLEGAL_STATE: // a call in the wrong state: every code that names the state (isWrongState)
+            case TRANSACTION_COMMITTED:
+            case TRANSACTION_ABORTED:
+            case TRANSACTION_PREPARED:
+            case TRANSACTION_FAILED:
+            case THREAD_HAS_TRANSACTION:
+            case NOT_ASSOCIATED:
+            case ASSOCIATED_ELSEWHERE:
+            case REGION_UNMAPPED:
             case NO_TRANSACTION:
             case ABORT_NOT_ALLOWED:
             case REGION_IN_USE:
@@ -60,6 +68,8 @@ public final class XaErrors {
             case SEGMENT_CORRUPT:
             case NOT_A_STORE_FILE:
             case UNSUPPORTED_VERSION:
+            case NOT_LEADER: // a replicated store's member that is not the leader: another member serves
+            case NO_QUORUM: // no majority in time: the outcome is the group's to decide, so the branch may be in doubt
                 return XAException.XAER_RMFAIL;
             default:
                 return XAException.XAER_RMERR;

@@ -1,6 +1,7 @@
 package dev.rvm.ra.internal;
 
 import dev.rvm.core.BranchId;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.Xid;
@@ -59,7 +60,7 @@ public final class XidCodec {
                 throw new IllegalArgumentException("branch id " + id + " is not an encoded Xid");
             }
             return new RvmXid(formatId, g, b);
-        } catch (java.nio.BufferUnderflowException e) {
+        } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("branch id " + id + " is not an encoded Xid", e);
         }
     }

@@ -38,7 +38,7 @@ public class RvmManagedConnection implements ManagedConnection {
     RvmManagedConnection(RvmManagedConnectionFactory mcf, Store store) {
         this.mcf = mcf;
         this.store = store;
-        this.xa = new RvmXAResource(store);
+        this.xa = new RvmXAResource(store, mcf.lazyOnePhase());
         this.local = new RvmLocalTransaction(store);
     }
 

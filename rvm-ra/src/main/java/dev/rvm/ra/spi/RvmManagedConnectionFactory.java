@@ -21,9 +21,13 @@ import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
  * {@code XATransaction} support, and implements IronJacamar's {@link Statistics} so that WildFly shows RVM's
  * counters under the connection definition's {@code statistics=extended} resource.
  *
- * <p>It has no configuration property of its own; {@code equals} is true for factories of the same class
- * associated with equal resource adapters, and {@code hashCode} is constant per class (the association is set after
- * the container may already have hashed it). Every managed connection of a store is interchangeable, so
+ * <p>Its one configuration property, {@code lazyOnePhaseCommit} (default false), makes a one-phase XA commit of its
+ * connections lazy — RVM's {@code NO_FLUSH}, the paper's {@code no_flush}, for transactions whose only resource is
+ * RVM: the commit returns without waiting for the log force, and the adapter's background flush
+ * ({@code lazyFlushMillis}) makes it durable shortly after, so a crash may lose the last lazily committed transactions
+ * (never part of one). Prepare and the second phase of two-phase commit are always forced. {@code equals} is true
+ * for factories of the same class with the same property associated with equal resource adapters, and
+ * {@code hashCode} is constant per class (the association is set after the container may already have hashed it). Every managed connection of a store is interchangeable, so
  * {@link #matchManagedConnections} returns any candidate of this factory. Thread-safe.
  */
 public class RvmManagedConnectionFactory implements ManagedConnectionFactory, ResourceAdapterAssociation,
@@ -31,6 +35,7 @@ public class RvmManagedConnectionFactory implements ManagedConnectionFactory, Re
     private static final long serialVersionUID = 1L;
 
     private RvmResourceAdapter ra;
+    private Boolean lazyOnePhaseCommit;
     private transient PrintWriter logWriter;
     private final RvmStatisticsPlugin statistics = new RvmStatisticsPlugin(this);
 
@@ -65,6 +70,20 @@ public class RvmManagedConnectionFactory implements ManagedConnectionFactory, Re
             }
         }
         return null;
+    }
+
+    /** Whether one-phase commits of this factory's connections are lazy (not forced before they return). */
+    public Boolean getLazyOnePhaseCommit() {
+        return lazyOnePhaseCommit;
+    }
+
+    /** Sets {@link #getLazyOnePhaseCommit()}; {@code null} means false. */
+    public void setLazyOnePhaseCommit(Boolean lazy) {
+        this.lazyOnePhaseCommit = lazy;
+    }
+
+    boolean lazyOnePhase() {
+        return Boolean.TRUE.equals(lazyOnePhaseCommit);
     }
 
     @Override
@@ -116,8 +135,8 @@ public class RvmManagedConnectionFactory implements ManagedConnectionFactory, Re
         if (o == null || o.getClass() != getClass()) {
             return false;
         }
-        RvmResourceAdapter other = ((RvmManagedConnectionFactory) o).ra;
-        return ra == null ? other == null : ra.equals(other);
+        RvmManagedConnectionFactory f = (RvmManagedConnectionFactory) o;
+        return lazyOnePhase() == f.lazyOnePhase() && (ra == null ? f.ra == null : ra.equals(f.ra));
     }
 
     @Override

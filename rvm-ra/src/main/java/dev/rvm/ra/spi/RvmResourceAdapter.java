@@ -1,7 +1,7 @@
 package dev.rvm.ra.spi;
 
 import dev.rvm.core.RvmException;
-import dev.rvm.core.io.Storage;
+import dev.rvm.ra.internal.LazyFlusher;
 import dev.rvm.ra.internal.Messages;
 import dev.rvm.ra.internal.RvmXid;
 import dev.rvm.ra.internal.StartupRecovery;
@@ -9,12 +9,13 @@ import dev.rvm.ra.internal.Store;
 import dev.rvm.ra.internal.StoreConfig;
 import dev.rvm.ra.internal.WorkManagerExecutor;
 import dev.rvm.ra.internal.XidCodec;
-import jakarta.resource.ResourceException;
 import jakarta.resource.NotSupportedException;
+import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.io.Serializable;
 import java.util.Objects;
@@ -30,7 +31,9 @@ import javax.transaction.xa.XAResource;
  * <p>Properties (all optional): {@code storeDirectory} (default {@code ${jboss.server.data.dir}/rvm}, or
  * {@code java.io.tmpdir/rvm} outside WildFly), {@code logSize} (bytes, default 64 MiB), {@code truncationThreshold}
  * (0..1, default 0.5), {@code lockTimeoutMillis} (default 10000), {@code defaultCommitMode} (FLUSH or NO_FLUSH, for
- * local transactions; default FLUSH), {@code regions} ({@code name:segment:offset:length} list). An invalid value
+ * local transactions; default FLUSH), {@code regions} ({@code name:segment:offset:length} list),
+ * {@code lazyFlushMillis} (1..10000, default 10: how often the log is forced for the lazy one-phase commits of a
+ * connection factory with {@code lazyOnePhaseCommit}). An invalid value
  * fails {@code start} with a {@link ResourceAdapterInternalException} that names the property.
  *
  * <p>{@code equals}/{@code hashCode} compare the configuration properties, as the Connectors specification asks of
@@ -45,10 +48,11 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
     private Long lockTimeoutMillis;
     private String defaultCommitMode;
     private String regions;
+    private Long lazyFlushMillis;
 
     private transient volatile Store store;
     private transient WorkManagerExecutor executor;
-    private transient Storage storage;
+    private transient LazyFlusher flusher;
 
     /** A resource adapter with default configuration. */
     public RvmResourceAdapter() {
@@ -60,16 +64,18 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
             return;
         }
         StoreConfig config;
+        long flushPeriod;
         try {
             config = StoreConfig.parse(storeDirectory, logSize, truncationThreshold, lockTimeoutMillis,
                     defaultCommitMode, regions);
+            flushPeriod = LazyFlusher.period(lazyFlushMillis);
         } catch (IllegalArgumentException e) {
             throw internal(e.getMessage(), e);
         }
         WorkManagerExecutor ex = new WorkManagerExecutor(ctx.getWorkManager());
         Store s;
         try {
-            s = Store.open(config, ex, storage);
+            s = Store.open(config, ex, null); // the real files: tests open a Store on a fake one directly
         } catch (IllegalArgumentException e) {
             ex.shutdown();
             throw internal(e.getMessage(), e);
@@ -79,6 +85,12 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
         }
         executor = ex;
         store = s;
+        try {
+            flusher = LazyFlusher.start(s.memory(), ctx.createTimer(), flushPeriod);
+        } catch (UnavailableException e) {
+            stop();
+            throw internal("RVM000106: no timer for the background flush of lazy commits: " + e, e);
+        }
         Messages.storeOpened(config.directory().toString(), s.storeId(), s.inDoubt().size());
         s.inDoubt().forEach(id -> {
             try {
@@ -103,6 +115,10 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
             return;
         }
         store = null;
+        if (flusher != null) {
+            flusher.stop();
+            flusher = null;
+        }
         executor.shutdown();
         try {
             s.close(); // waits for a truncation in progress; in-doubt branches stay in the log
@@ -124,11 +140,6 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
     /** The open store or {@code null}, for statistics. */
     Store storeOrNull() {
         return store;
-    }
-
-    /** For tests: the storage seam used by the next {@link #start}. */
-    void setStorageForTesting(Storage s) {
-        this.storage = s;
     }
 
     @Override
@@ -209,6 +220,16 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
         this.regions = regions;
     }
 
+    /** How often, in milliseconds, the log is forced for lazy one-phase commits. */
+    public Long getLazyFlushMillis() {
+        return lazyFlushMillis;
+    }
+
+    /** Sets {@link #getLazyFlushMillis()} (1..10000; {@code null} for the default, 10). */
+    public void setLazyFlushMillis(Long millis) {
+        this.lazyFlushMillis = millis;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -221,13 +242,14 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
         return Objects.equals(storeDirectory, r.storeDirectory) && Objects.equals(logSize, r.logSize)
                 && Objects.equals(truncationThreshold, r.truncationThreshold)
                 && Objects.equals(lockTimeoutMillis, r.lockTimeoutMillis)
-                && Objects.equals(defaultCommitMode, r.defaultCommitMode) && Objects.equals(regions, r.regions);
+                && Objects.equals(defaultCommitMode, r.defaultCommitMode) && Objects.equals(regions, r.regions)
+                && Objects.equals(lazyFlushMillis, r.lazyFlushMillis);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(storeDirectory, logSize, truncationThreshold, lockTimeoutMillis, defaultCommitMode,
-                regions);
+                regions, lazyFlushMillis);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.rvm.ra.spi;
 
 import dev.rvm.core.BranchId;
+import dev.rvm.core.CommitMode;
+import dev.rvm.core.ErrorCode;
 import dev.rvm.core.PrepareResult;
 import dev.rvm.core.RestoreMode;
 import dev.rvm.core.RvmException;
@@ -42,15 +44,26 @@ import javax.transaction.xa.Xid;
 public final class RvmXAResource implements XAResource {
     private static final int START_FLAGS = TMJOIN | TMRESUME;
     private final Store store;
+    /** One-phase commits use NO_FLUSH (see {@link RvmManagedConnectionFactory#getLazyOnePhaseCommit()}). */
+    private final CommitMode onePhaseMode;
     private Branch active;
     /** The thread whose {@code start} made the active association. */
     private Thread activeOn;
     private final Map<BranchId, Branch> suspended = new HashMap<>();
     private boolean scanOpen;
 
-    /** An XA resource on {@code store}. */
+    /** An XA resource on {@code store} whose every commit is forced before it returns. */
     public RvmXAResource(Store store) {
+        this(store, false);
+    }
+
+    /**
+     * An XA resource on {@code store}; if {@code lazyOnePhase}, a one-phase commit returns before its log force
+     * (the adapter's background flush makes it durable shortly after). Prepare and second phases are always forced.
+     */
+    public RvmXAResource(Store store, boolean lazyOnePhase) {
         this.store = store;
+        this.onePhaseMode = lazyOnePhase ? CommitMode.NO_FLUSH : CommitMode.FLUSH;
     }
 
     /** The RVM transaction of the branch this resource is actively associated with, or {@code null}. */
@@ -204,7 +217,7 @@ public final class RvmXAResource implements XAResource {
                 store.branches().remove(id);
                 return r == PrepareResult.READ_ONLY ? XA_RDONLY : XA_OK;
             } catch (RvmException e) {
-                if (e.code() != dev.rvm.core.ErrorCode.DUPLICATE_BRANCH) {
+                if (e.code() != ErrorCode.DUPLICATE_BRANCH) {
                     store.branches().remove(id);
                 }
                 throw XaErrors.fromCore(e, Call.OTHER, "prepare", x);
@@ -236,8 +249,8 @@ public final class RvmXAResource implements XAResource {
                 throw XaErrors.of(XAException.XA_RBROLLBACK, Messages.rolledBack("commit(onePhase)", x), null);
             }
             try {
-                // XA commit returns only once durable, whatever the default commit mode of local transactions.
-                b.transaction().commit(dev.rvm.core.CommitMode.FLUSH);
+                // Durable on return unless this connection factory chose lazy one-phase commits.
+                b.transaction().commit(onePhaseMode);
             } catch (RvmException e) {
                 throw XaErrors.fromCore(e, Call.ONE_PHASE_COMMIT, "commit(onePhase)", x);
             }

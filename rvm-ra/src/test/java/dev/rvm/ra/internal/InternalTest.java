@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.rvm.core.BranchId;
+import dev.rvm.core.CommitMode;
 import dev.rvm.core.ErrorCode;
+import dev.rvm.core.RvmException;
 import dev.rvm.ra.testing.Xids;
 import java.nio.file.Path;
 import javax.transaction.xa.XAException;
@@ -62,6 +64,15 @@ class InternalTest {
 
     @ParameterizedTest
     @EnumSource(ErrorCode.class)
+    void everyCallInTheWrongStateIsAProtocolError(ErrorCode code) {
+        if (code.isWrongState()) {
+            assertEquals(XAException.XAER_PROTO, XaErrors.codeFor(code), code.name());
+            assertEquals(XAException.XAER_PROTO, XaErrors.codeFor(code, XaErrors.Call.ONE_PHASE_COMMIT), code.name());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ErrorCode.class)
     void aCommitNeverAnswersRmErrAndASecondPhaseFailureLeavesTheBranchToRetry(ErrorCode code) {
         assertNotEquals(XAException.XAER_RMERR, XaErrors.codeFor(code, XaErrors.Call.ONE_PHASE_COMMIT));
         int second = XaErrors.codeFor(code, XaErrors.Call.SECOND_PHASE);
@@ -70,7 +81,7 @@ class InternalTest {
 
     @Test
     void xaExceptionsCarryTheCauseAndAStableId() {
-        dev.rvm.core.RvmException cause = new dev.rvm.core.RvmException(ErrorCode.STORE_FAILED, "disk");
+        RvmException cause = new RvmException(ErrorCode.STORE_FAILED, "disk");
         XAException e = XaErrors.fromCore(cause, XaErrors.Call.SECOND_PHASE, "commit", "x");
         assertEquals(XAException.XAER_RMFAIL, e.errorCode);
         assertEquals(cause, e.getCause());
@@ -100,9 +111,9 @@ class InternalTest {
         assertEquals(64L << 20, c.logSize());
         assertEquals(0.5, c.truncationThreshold());
         assertEquals(10_000, c.lockTimeoutMillis());
-        assertEquals(dev.rvm.core.CommitMode.FLUSH, c.defaultCommitMode());
+        assertEquals(CommitMode.FLUSH, c.defaultCommitMode());
         assertEquals("main:main:0:1048576", c.regions().get(0).toString());
-        assertEquals(dev.rvm.core.CommitMode.NO_FLUSH,
+        assertEquals(CommitMode.NO_FLUSH,
                 StoreConfig.parse("/x", null, null, null, "no_flush", "").defaultCommitMode());
     }
 }

@@ -10,6 +10,7 @@ import dev.rvm.core.Transaction;
 import dev.rvm.ra.testing.Stores;
 import dev.rvm.ra.testing.Xids;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.transaction.xa.Xid;
@@ -89,7 +90,7 @@ class StartupRecoveryTest {
         AtomicInteger scans = new AtomicInteger();
         long t0 = System.nanoTime();
         StartupRecovery.scans(store, tm(id, 0, scans, 100), () -> false, 1).run();
-        long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(millis >= 300, "scans ended after " + millis + " ms, before the manager's orphan interval");
         assertTrue(scans.get() >= 3 && scans.get() <= StartupRecovery.MAX_SCANS, scans.get() + " scans");
     }

@@ -41,7 +41,7 @@ final class FakeBootstrapContext implements BootstrapContext, WorkManager, AutoC
 
     @Override
     public Timer createTimer() {
-        throw new UnsupportedOperationException();
+        return new Timer("fake-bootstrap-timer", true);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.rvm.core.Region;
 import dev.rvm.core.RvmException;
 import dev.rvm.ra.RvmConnection;
 import dev.rvm.ra.RvmConnectionFactory;
+import dev.rvm.ra.internal.Messages;
 import dev.rvm.ra.testing.Xids;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
@@ -106,6 +107,7 @@ class ResourceAdapterTest {
         "regions|accounts:accounts:0",
         "regions|a:s:0:100,b:s:50:100",
         "regions|a:../etc:0:100",
+        "lazyFlushMillis|0",
         "storeDirectory|${rvm.no.such.property}/x"})
     void invalidConfigurationFailsStartNamingTheProperty(String property, String value) {
         ra = adapter(a -> {
@@ -115,6 +117,7 @@ class ResourceAdapterTest {
                 case "lockTimeoutMillis" -> a.setLockTimeoutMillis(Long.valueOf(value));
                 case "defaultCommitMode" -> a.setDefaultCommitMode(value);
                 case "regions" -> a.setRegions(value);
+                case "lazyFlushMillis" -> a.setLazyFlushMillis(Long.valueOf(value));
                 default -> a.setStoreDirectory(value);
             }
         });
@@ -262,14 +265,14 @@ class ResourceAdapterTest {
             public void close() {
             }
         };
-        dev.rvm.ra.internal.Messages.LOG.addHandler(h);
+        Messages.LOG.addHandler(h);
         try {
             RvmConnection leaked = (RvmConnection) mc.getConnection(null, null);
             mc.cleanup();
             assertTrue(logged.stream().anyMatch(m -> m.startsWith("RVM000105")), logged.toString());
             assertEquals(ErrorCode.ILLEGAL_STATE, assertThrows(RvmException.class, leaked::regionNames).code());
         } finally {
-            dev.rvm.ra.internal.Messages.LOG.removeHandler(h);
+            Messages.LOG.removeHandler(h);
         }
     }
 

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.Region;
 import dev.rvm.core.RvmException;
+import dev.rvm.ra.internal.RvmXid;
 import dev.rvm.ra.internal.Store;
 import dev.rvm.ra.testing.FailingStorage;
 import dev.rvm.ra.testing.Stores;
@@ -72,7 +73,7 @@ class XaDurabilityTest {
         RvmXAResource xa = new RvmXAResource(store);
         Xid[] found = xa.recover(TMSTARTRSCAN | TMENDRSCAN);
         assertEquals(1, found.length);
-        assertEquals(found[0], new dev.rvm.ra.internal.RvmXid(x.getFormatId(), x.getGlobalTransactionId(),
+        assertEquals(found[0], new RvmXid(x.getFormatId(), x.getGlobalTransactionId(),
                 x.getBranchQualifier()));
         assertEquals(0, store.region("r").getLong(0), "in doubt: the new value is not applied before commit");
         assertXa(XAException.XAER_DUPID, () -> xa.start(x, TMNOFLAGS));

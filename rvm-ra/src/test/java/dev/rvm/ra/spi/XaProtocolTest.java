@@ -25,7 +25,9 @@ import dev.rvm.core.Region;
 import dev.rvm.core.RvmException;
 import dev.rvm.ra.internal.RvmXid;
 import dev.rvm.ra.internal.Store;
+import dev.rvm.ra.testing.RecordingXAResource;
 import dev.rvm.ra.testing.Stores;
+import dev.rvm.ra.testing.Xids;
 import java.nio.file.Path;
 import java.util.Arrays;
 import javax.transaction.xa.XAException;
@@ -353,7 +355,7 @@ class XaProtocolTest {
         try (AutoCloseableStore s2 = new AutoCloseableStore(Stores.open(other))) {
             assertFalse(xa.isSameRM(new RvmXAResource(s2.store)));
         }
-        assertFalse(xa.isSameRM(new dev.rvm.ra.testing.RecordingXAResource()));
+        assertFalse(xa.isSameRM(new RecordingXAResource()));
     }
 
     @Test
@@ -379,9 +381,9 @@ class XaProtocolTest {
 
     @Test
     void xidsLongerThanXaAllowsAreInvalid() {
-        Xid big = new dev.rvm.ra.testing.Xids.ForeignXid(1, new byte[65], new byte[1]);
+        Xid big = new Xids.ForeignXid(1, new byte[65], new byte[1]);
         assertXa(XAException.XAER_INVAL, () -> xa.start(big, TMNOFLAGS));
-        Xid bigQual = new dev.rvm.ra.testing.Xids.ForeignXid(1, new byte[1], new byte[65]);
+        Xid bigQual = new Xids.ForeignXid(1, new byte[1], new byte[65]);
         assertXa(XAException.XAER_INVAL, () -> xa.prepare(bigQual));
     }
 

@@ -1,13 +1,14 @@
 package dev.rvm.ra.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.rvm.ra.internal.RvmXid;
+import dev.rvm.ra.internal.XaErrors;
 import java.nio.charset.StandardCharsets;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.Xid;
 import org.junit.jupiter.api.function.Executable;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Xids for tests, and an assertion on XA error codes. */
 public final class Xids {
@@ -27,7 +28,7 @@ public final class Xids {
     /** Asserts that {@code call} throws an XAException with {@code code}, and returns it. */
     public static XAException assertXa(int code, Executable call) {
         XAException e = assertThrows(XAException.class, call);
-        assertEquals(dev.rvm.ra.internal.XaErrors.name(code), dev.rvm.ra.internal.XaErrors.name(e.errorCode),
+        assertEquals(XaErrors.name(code), XaErrors.name(e.errorCode),
                 "XA error code; message: " + e.getMessage());
         return e;
     }

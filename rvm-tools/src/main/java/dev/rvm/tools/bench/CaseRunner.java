@@ -12,6 +12,7 @@ import dev.rvm.core.Statistics;
 import dev.rvm.core.Transaction;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,7 +198,7 @@ final class CaseRunner {
             this.region = region;
             this.style = style;
             this.picker = picker;
-            java.nio.ByteBuffer.wrap(branchBytes).putInt(index);
+            ByteBuffer.wrap(branchBytes).putInt(index);
         }
 
         @Override
@@ -211,7 +212,7 @@ final class CaseRunner {
 
         private void loop() {
             long n = 0;
-            java.nio.ByteBuffer idBuf = java.nio.ByteBuffer.wrap(branchBytes);
+            ByteBuffer idBuf = ByteBuffer.wrap(branchBytes);
             int p;
             while ((p = phase) != STOP) {
                 picker.next();

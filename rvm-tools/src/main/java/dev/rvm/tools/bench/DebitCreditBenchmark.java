@@ -1,6 +1,7 @@
 package dev.rvm.tools.bench;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
@@ -31,7 +32,7 @@ public final class DebitCreditBenchmark {
      */
     public static BenchResults run(BenchOptions options, PrintStream progress) {
         try {
-            return runChecked(options, progress == null ? new PrintStream(java.io.OutputStream.nullOutputStream())
+            return runChecked(options, progress == null ? new PrintStream(OutputStream.nullOutputStream())
                     : progress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

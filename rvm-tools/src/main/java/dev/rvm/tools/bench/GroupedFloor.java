@@ -15,6 +15,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * it never waits for a straggler that is not coming. What it gains over one thread's appends is what grouped forcing
  * gains on this machine with this many threads in a closed loop; the 4-thread target is read against it.
  *
+ * <p>Its write-and-force hand-off (stage under a lock, swap buffers, write and force outside it, wake the waiters)
+ * is a deliberate copy of the one in the core's {@code LogWriter}, not shared with it: a floor must not move when
+ * the engine changes, and it must not carry what the writer adds to the protocol (lingering for stragglers by a
+ * timer, lazy groups, log space, failure handling). If the writer's hand-off changes in kind — not in tuning — this
+ * copy should follow, or the floor stops being the floor of what the engine does.
+ *
  * <p>Not thread-safe: one {@link #run} at a time; it starts and joins its own threads.
  */
 final class GroupedFloor {

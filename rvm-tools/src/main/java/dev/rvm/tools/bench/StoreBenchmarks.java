@@ -7,7 +7,11 @@ import dev.rvm.core.RvmOptions;
 import dev.rvm.core.Statistics;
 import dev.rvm.core.Transaction;
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The measurements around the debit-credit cases: recovery speed and truncation speed on a full log, and commit
@@ -167,14 +171,14 @@ final class StoreBenchmarks {
      * (the truncations run on an executor that marks them).
      */
     BenchResults.TruncationLatency backgroundTruncationLatency(Path dir) throws InterruptedException {
-        java.util.concurrent.atomic.AtomicLong marks = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        AtomicLong marks = new AtomicLong();
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bench-background-truncation");
             t.setDaemon(true);
             return t;
         });
         // marks is odd while a truncation runs; a commit that sees it odd, or sees it change, overlapped one.
-        java.util.concurrent.Executor marking = task -> pool.execute(() -> {
+        Executor marking = task -> pool.execute(() -> {
             marks.incrementAndGet();
             try {
                 task.run();

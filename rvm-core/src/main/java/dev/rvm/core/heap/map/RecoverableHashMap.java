@@ -1,10 +1,12 @@
 package dev.rvm.core.heap.map;
 
 import dev.rvm.core.ErrorCode;
+import dev.rvm.core.Region;
 import dev.rvm.core.RvmException;
 import dev.rvm.core.Transaction;
 import dev.rvm.core.heap.RecoverableHeap;
 import dev.rvm.core.internal.heap.HashTable;
+import dev.rvm.core.internal.heap.HeapSpace;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 
@@ -60,7 +62,7 @@ public final class RecoverableHashMap<K, V> {
      */
     public static <K, V> RecoverableHashMap<K, V> create(Transaction tx, RecoverableHeap heap, Codec<K> keys,
             Codec<V> values, long maxBuckets) {
-        return new RecoverableHashMap<>(HashTable.create(tx, heap, maxBuckets), keys, values);
+        return new RecoverableHashMap<>(HashTable.create(tx, space(heap), maxBuckets), keys, values);
     }
 
     /**
@@ -70,7 +72,7 @@ public final class RecoverableHashMap<K, V> {
      */
     public static <K, V> RecoverableHashMap<K, V> open(RecoverableHeap heap, long address, Codec<K> keys,
             Codec<V> values) {
-        return new RecoverableHashMap<>(HashTable.open(heap, address), keys, values);
+        return new RecoverableHashMap<>(HashTable.open(space(heap), address), keys, values);
     }
 
     /** Where the map lives in the heap: keep it (in a heap root) to {@link #open} the map again. */
@@ -152,5 +154,35 @@ public final class RecoverableHashMap<K, V> {
             throw new RvmException(ErrorCode.NO_TRANSACTION, "a map change needs a transaction");
         }
         return tx;
+    }
+
+    /** The heap as the table sees it: the internal table does not depend on the public heap type. */
+    private static HeapSpace space(RecoverableHeap heap) {
+        return new HeapSpace() {
+            @Override
+            public Region region() {
+                return heap.region();
+            }
+
+            @Override
+            public long allocate(Transaction tx, long size) {
+                return heap.allocate(tx, size);
+            }
+
+            @Override
+            public void free(Transaction tx, long address) {
+                heap.free(tx, address);
+            }
+
+            @Override
+            public long usableSize(long address) {
+                return heap.usableSize(address);
+            }
+
+            @Override
+            public int homeArena(Transaction tx) {
+                return heap.homeArena(tx);
+            }
+        };
     }
 }

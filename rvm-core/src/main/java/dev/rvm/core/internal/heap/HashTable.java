@@ -4,15 +4,14 @@ import dev.rvm.core.ErrorCode;
 import dev.rvm.core.Region;
 import dev.rvm.core.RvmException;
 import dev.rvm.core.Transaction;
-import dev.rvm.core.heap.RecoverableHeap;
 import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 /**
- * A recoverable hash table of byte-string keys and values on a {@link RecoverableHeap}, grown by linear hashing: when the
- * table passes one entry per bucket, the transaction that inserted splits one bucket (the one at the split
- * pointer) into itself and a new one, so no call ever rehashes the whole table. Every change is declared in the
- * caller's transaction.
+ * A recoverable hash table of byte-string keys and values on a recoverable heap ({@link HeapSpace}), grown by
+ * linear hashing: when the table passes one entry per bucket, the transaction that inserted splits one bucket (the
+ * one at the split pointer) into itself and a new one, so no call ever rehashes the whole table. Every change is
+ * declared in the caller's transaction.
  *
  * <pre>
  * header block, {@value #HEADER} bytes: 0 magic "RVMHMAP1"  8 shape = level (bits 56..63) | split pointer
@@ -43,7 +42,7 @@ public final class HashTable {
     /** Splits one transaction may make after an insert, so growth catches up after skipped splits. */
     private static final int MAX_SPLITS_PER_INSERT = 2;
 
-    private final RecoverableHeap heap;
+    private final HeapSpace heap;
     private final Region r;
     private final long at;
     private final long directory;
@@ -51,7 +50,7 @@ public final class HashTable {
     private final int segment;
     private final Claims splitter = new Claims(1);
 
-    private HashTable(RecoverableHeap heap, long at) {
+    private HashTable(HeapSpace heap, long at) {
         this.heap = heap;
         this.r = heap.region();
         this.at = at;
@@ -61,7 +60,7 @@ public final class HashTable {
     }
 
     /** Creates an empty table able to grow to {@code maxBuckets} buckets (rounded up to whole segments). */
-    public static HashTable create(Transaction tx, RecoverableHeap heap, long maxBuckets) {
+    public static HashTable create(Transaction tx, HeapSpace heap, long maxBuckets) {
         if (maxBuckets < MIN_SEGMENT || maxBuckets > (1L << 32)) {
             throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "maxBuckets must be " + MIN_SEGMENT + ".."
                     + (1L << 32) + ", got " + maxBuckets);
@@ -91,7 +90,7 @@ public final class HashTable {
     }
 
     /** Opens the table whose header is at {@code address}. */
-    public static HashTable open(RecoverableHeap heap, long address) {
+    public static HashTable open(HeapSpace heap, long address) {
         Region r = heap.region();
         int seg = address <= 0 || address > r.length() - HEADER ? 0 : r.getInt(address + 28);
         if (seg < MIN_SEGMENT || seg > MAX_SEGMENT || Integer.bitCount(seg) != 1 || r.getLong(address) != MAGIC) {
@@ -100,7 +99,7 @@ public final class HashTable {
         return new HashTable(heap, address);
     }
 
-    private static long zeroed(Transaction tx, RecoverableHeap heap, long size) {
+    private static long zeroed(Transaction tx, HeapSpace heap, long size) {
         long a = heap.allocate(tx, size);
         tx.setRange(heap.region(), a, size);
         heap.region().put(a, new byte[(int) size], 0, (int) size);

@@ -23,7 +23,7 @@ import dev.rvm.core.heap.HeapStatistics;
  *
  * <p>Thread-safe: arenas are held through range locks of the calling transaction, chosen with {@link Claims}.
  */
-public final class Heap {
+public final class Heap implements HeapSpace {
     private final Region r;
     private final Arena[] arenas;
     private final long firstArena;
@@ -95,6 +95,7 @@ public final class Heap {
     }
 
     /** The region holding the heap. */
+    @Override
     public Region region() {
         return r;
     }
@@ -110,6 +111,7 @@ public final class Heap {
     }
 
     /** Allocates {@code size} payload bytes in {@code tx}; returns the payload's address. */
+    @Override
     public long allocate(Transaction tx, long size) {
         if (size <= 0 || size > maxAllocation()) {
             throw new RvmException(ErrorCode.ILLEGAL_ARGUMENT, "allocation of " + size + " bytes: must be 1.."
@@ -146,6 +148,7 @@ public final class Heap {
      * arenas would deadlock): it is recorded in an arena {@code tx} holds and merged by the next transaction that
      * holds the block's arena.
      */
+    @Override
     public void free(Transaction tx, long address) {
         long block = address - BLOCK_HEADER;
         Arena a = arenaOf(block, "free");
@@ -183,6 +186,7 @@ public final class Heap {
     }
 
     /** Payload bytes of the allocated block at {@code address} (at least what was asked for). */
+    @Override
     public long usableSize(long address) {
         long block = address - BLOCK_HEADER;
         arenaOf(block, "usableSize");
@@ -231,6 +235,7 @@ public final class Heap {
     }
 
     /** The arena a transaction would allocate in now, so structures can stripe their own counters alike. */
+    @Override
     public int homeArena(Transaction tx) {
         return claims.pick(tx, preferred(tx));
     }

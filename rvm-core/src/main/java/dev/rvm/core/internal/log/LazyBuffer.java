@@ -12,7 +12,7 @@ import java.util.Arrays;
  * one COMMIT record, so it reaches the log atomically and as a prefix of the commit order. Not thread-safe (the
  * {@link LogWriter} lock guards it).
  */
-final class LazyBuffer implements LazyGroup {
+final class LazyBuffer implements RangeSink {
     /** Groups at least this large are sorted by radix; smaller ones by comparison. */
     private static final int RADIX_MIN = 128;
     private static final int RADIX_BITS = 11;
@@ -129,7 +129,7 @@ final class LazyBuffer implements LazyGroup {
             int to = componentEnd[c];
             int first = order[from];
             if (to - from == 1) {
-                int at = rb.rangeSlot(segs[first], offsets[first], lengths[first]);
+                int at = rb.slot(segs[first], offsets[first], lengths[first]);
                 System.arraycopy(data, dataAt[first], rb.buffer(), at, lengths[first]);
                 written += lengths[first];
             } else {
@@ -139,7 +139,7 @@ final class LazyBuffer implements LazyGroup {
                     end = Math.max(end, offsets[order[k]] + lengths[order[k]]);
                 }
                 int len = Math.toIntExact(end - start);
-                int at = rb.rangeSlot(segs[first], start, len);
+                int at = rb.slot(segs[first], start, len);
                 byte[] buf = rb.buffer();
                 int[] apply = order;
                 int applyFrom = from;

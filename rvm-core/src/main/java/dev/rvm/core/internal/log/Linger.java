@@ -18,11 +18,24 @@ final class Linger {
     /** Transactions begun and not yet finished, from the engine: how many commits may still join a force. */
     private volatile IntSupplier activeTransactions = () -> 0;
     private volatile long lastForceNanos;
-    /** Test hook: a fixed limit in place of the one derived from the last force, if not negative. */
-    private volatile long fixedLimit = -1;
+    /** A fixed limit in place of the one derived from the last force, if not negative. */
+    private final long fixedLimit;
     /** True while the staged group waits for stragglers, until {@link #deadline} at the latest. */
     private boolean waiting;
     private long deadline;
+
+    /** A wait derived from the last force's duration. */
+    Linger() {
+        this(-1);
+    }
+
+    /**
+     * A wait of at most {@code fixedLimitNanos} whatever the last force took, if not negative: a test of the
+     * group-commit protocol fixes it so that its outcome does not depend on the disk's speed.
+     */
+    Linger(long fixedLimitNanos) {
+        this.fixedLimit = fixedLimitNanos;
+    }
 
     /** Nanoseconds to wait before forcing a group of {@code staged} records; zero or less to force now. */
     long nanosToWait(int staged) {
@@ -58,9 +71,5 @@ final class Linger {
 
     void activeTransactions(IntSupplier count) {
         activeTransactions = count;
-    }
-
-    void fixedLimit(long nanos) {
-        fixedLimit = nanos;
     }
 }

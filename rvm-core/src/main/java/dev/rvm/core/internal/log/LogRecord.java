@@ -3,6 +3,7 @@ package dev.rvm.core.internal.log;
 import dev.rvm.core.BranchId;
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
+import java.util.Arrays;
 
 /**
  * A validated record read from the log: header fields plus accessors over its payload. Immutable once built
@@ -31,7 +32,7 @@ public final class LogRecord {
         if (off == 0 && len == bytes.length) {
             return this;
         }
-        return new LogRecord(java.util.Arrays.copyOfRange(bytes, off, off + len), lsn);
+        return new LogRecord(Arrays.copyOfRange(bytes, off, off + len), lsn);
     }
 
     /** Log sequence number (logical position). */

@@ -3,6 +3,7 @@ package dev.rvm.core.internal.log;
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
 import java.io.IOException;
+import java.util.zip.CRC32C;
 
 /**
  * Reads the chain of valid records from a starting LSN, forward, as recovery, truncation and tools need it.
@@ -25,7 +26,8 @@ public final class LogScanner {
     private long windowStart = Long.MIN_VALUE;
     private int windowLength;
     private String endReason = "";
-    private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    private boolean endTorn;
+    private final CRC32C crc = new CRC32C();
 
     /**
      * Scans from {@code start} up to {@code limit} (exclusive).
@@ -86,6 +88,15 @@ public final class LogScanner {
     }
 
     /**
+     * Whether the scan ended at a record that was begun but not finished — a length, CRC or reverse length that does
+     * not check out at a position whose header names it — rather than at zeros or at a record of an earlier lap of
+     * the log, which is how a log that was closed or crashed between writes ends.
+     */
+    public boolean endTorn() {
+        return endTorn;
+    }
+
+    /**
      * After {@link #next()} returned {@code null}: looks at every aligned position after the end for a valid
      * record written after the end had become durable. Finding one means the log is corrupt in the middle.
      *
@@ -107,8 +118,10 @@ public final class LogScanner {
                 continue;
             }
             String savedReason = endReason;
+            boolean savedTorn = endTorn;
             LogRecord r = validAt(x, epoch, false);
             endReason = savedReason;
+            endTorn = savedTorn;
             if (r != null && r.durableAtWrite() > bad) {
                 throw new RvmException(ErrorCode.LOG_CORRUPT, "log record at lsn " + bad + " is invalid ("
                         + savedReason + ") but a later record at lsn " + x + " was written after it had been forced;"
@@ -119,22 +132,23 @@ public final class LogScanner {
 
     private LogRecord validAt(long lsn, int minEpoch, boolean explain) throws IOException {
         if (lsn + LogFormat.HEADER_SIZE + LogFormat.TRAILER_SIZE > limit) {
-            return fail(explain, "end of scan range");
+            return fail(explain, "end of scan range", false);
         }
         int at = windowed(lsn, LogFormat.HEADER_SIZE);
         int len = LogFormat.getInt(window, at + LogFormat.H_LENGTH);
         if (len < LogFormat.recordLength(0) || (len & (LogFormat.ALIGN - 1)) != 0 || lsn + len > limit || len < 0) {
-            return fail(explain, "bad length " + len);
+            // Zeros (never written) or a length from an earlier lap's bytes: the clean end of a log.
+            return fail(explain, "bad length " + len, false);
         }
         if (LogFormat.getLong(window, at + LogFormat.H_LSN) != lsn) {
-            return fail(explain, "header names lsn " + LogFormat.getLong(window, at + LogFormat.H_LSN));
+            return fail(explain, "header names lsn " + LogFormat.getLong(window, at + LogFormat.H_LSN), false);
         }
         if (LogFormat.getInt(window, at + LogFormat.H_STORE) != storeIdLow) {
-            return fail(explain, "record of another store");
+            return fail(explain, "record of another store", false);
         }
         int e = LogFormat.getInt(window, at + LogFormat.H_EPOCH);
         if (Integer.compareUnsigned(e, minEpoch) < 0) {
-            return fail(explain, "epoch " + e + " older than " + minEpoch);
+            return fail(explain, "epoch " + e + " older than " + minEpoch, false);
         }
         byte[] bytes;
         int off;
@@ -149,17 +163,18 @@ public final class LogScanner {
         crc.reset();
         crc.update(bytes, off + 8, len - 8);
         if (LogFormat.getInt(bytes, off + LogFormat.H_CRC) != (int) crc.getValue()) {
-            return fail(explain, "CRC mismatch");
+            return fail(explain, "CRC mismatch", true);
         }
         if (LogFormat.getInt(bytes, off + len - LogFormat.TRAILER_SIZE) != len) {
-            return fail(explain, "reverse length mismatch");
+            return fail(explain, "reverse length mismatch", true);
         }
         return new LogRecord(bytes, off, len, lsn);
     }
 
-    private LogRecord fail(boolean explain, String why) {
+    private LogRecord fail(boolean explain, String why, boolean torn) {
         if (explain) {
             endReason = why;
+            endTorn = torn;
         }
         return null;
     }

@@ -2,15 +2,21 @@ package dev.rvm.core.internal.log;
 
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
+import dev.rvm.core.replication.LogReplicator;
+import dev.rvm.core.replication.ReplicationException;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
-import java.util.function.LongConsumer;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * Appends records to the circular log and makes them durable, with group commit: records are sealed into an
  * in-memory staging buffer under a short lock; one thread at a time writes the buffer and forces the file, while
- * others append to a fresh buffer and wait for a force that covers their own record.
+ * others append to a fresh buffer and wait for a force that covers their own record. How long a group waits for
+ * stragglers is {@link Linger}'s decision; lazily committed transactions wait in {@link LazyCommits} and enter the
+ * log as one record ahead of whatever is appended next.
  *
  * <p>Fail-stop: a failed write or force is not retried. The writer records the failure and every later call
  * throws {@link ErrorCode#STORE_FAILED}, since what reached the disk is unknown until recovery.
@@ -27,7 +33,6 @@ public final class LogWriter {
     private final int epoch;
     private final long capacity;
     private final boolean coalescing;
-    private final long lazyLimit;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition durableAdvanced = lock.newCondition();
@@ -36,11 +41,10 @@ public final class LogWriter {
     private final Runnable usableCheck = this::checkUsable;
     /** Records in the staging buffer, i.e. commits the next force will cover. */
     private int stagedRecords;
-    private final Linger linger = new Linger();
-    private final RecordBuilder lazyRecord = new RecordBuilder();
-    private final LazyBuffer lazy = new LazyBuffer();
-    /** True while {@link #lazyRecord} holds an encoded group not yet sealed into the log. */
-    private boolean lazyEncoded;
+    private final Linger linger;
+    private final LazyCommits lazy;
+    /** Seals a lazy group into the log (made once: every drain passes it). */
+    private final LazyCommits.Sealer lazySealer = rb -> seal(rb, false);
 
     private volatile long durable;
     private byte[] staging = new byte[64 * 1024];
@@ -55,13 +59,12 @@ public final class LogWriter {
     private volatile LongConsumer forceListener = nanos -> { };
     private long records;
     private long bytesLogged;
-    private long bytesSavedInter;
 
     /** Where each written batch goes before the local log (null: not replicated); set once after construction. */
-    private volatile dev.rvm.core.replication.LogReplicator replicator;
+    private volatile LogReplicator replicator;
 
     /** Replicates every batch through {@code r} before writing it locally (see {@code dev.rvm.core.replication}). */
-    public void replicateTo(dev.rvm.core.replication.LogReplicator r) {
+    public void replicateTo(LogReplicator r) {
         this.replicator = r;
     }
 
@@ -73,10 +76,19 @@ public final class LogWriter {
     /**
      * A writer appending from {@code tail}, with everything before it durable.
      *
+     * @param coalescing  whether {@code NO_FLUSH} commits are coalesced in a lazy group (else sealed one by one)
+     * @param lazyLimit   bytes of values past which a lazy group is written out
      * @param spaceNeeded called (without locks held) when an append waits for space
      */
     public LogWriter(LogFile file, int storeIdLow, int epoch, long head, long tail, boolean coalescing, long lazyLimit,
             long logFullTimeoutNanos, Runnable spaceNeeded) {
+        this(file, storeIdLow, epoch, head, tail, coalescing, lazyLimit, logFullTimeoutNanos, spaceNeeded,
+                new Linger());
+    }
+
+    /** As the public constructor, with a group commit wait of the caller's choice (tests fix its length). */
+    LogWriter(LogFile file, int storeIdLow, int epoch, long head, long tail, boolean coalescing, long lazyLimit,
+            long logFullTimeoutNanos, Runnable spaceNeeded, Linger linger) {
         this.file = file;
         this.storeIdLow = storeIdLow;
         this.epoch = epoch;
@@ -85,7 +97,8 @@ public final class LogWriter {
         this.durable = tail;
         this.stagingStart = tail;
         this.coalescing = coalescing;
-        this.lazyLimit = lazyLimit;
+        this.lazy = new LazyCommits(lazyLimit);
+        this.linger = linger;
     }
 
     /**
@@ -137,7 +150,7 @@ public final class LogWriter {
      * as its own record at once (still unforced). {@code ranges} is encoded by the caller into {@code rb} when
      * coalescing is off, and visited into the group when on.
      */
-    public void appendLazy(RecordBuilder rb, LazyGroup.Ranges ranges, long payloadBound) {
+    public void appendLazy(RecordBuilder rb, RangeSink.Source ranges, long payloadBound) {
         lock.lock();
         try {
             passGate();
@@ -145,33 +158,7 @@ public final class LogWriter {
                 seal(rb, false);
                 return;
             }
-            // The group is written as one record, so it must fit in the log: refuse a transaction that cannot,
-            // and write the group out first if adding this one could make it stop fitting.
-            long room = space.room();
-            if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, payloadBound + 20)) > room) {
-                throw space.tooLarge("a lazy commit of up to " + payloadBound + " bytes");
-            }
-            if (LogFormat.recordLength((int) Math.min(Integer.MAX_VALUE, lazy.payloadBound() + payloadBound + 20)) > room) {
-                drainLazy();
-            }
-            try {
-                ranges.addTo(lazy);
-            } catch (RuntimeException | Error e) {
-                lazy.dropUncounted();
-                throw e;
-            }
-            lazy.transactionAdded();
-            // The transaction is committed (lazily) once it is in the group. Writing the group out is housekeeping:
-            // if the log is full, the group stays buffered and the next drain retries it.
-            if (lazy.bytes() >= lazyLimit) {
-                try {
-                    drainLazy();
-                } catch (RvmException e) {
-                    if (e.code() != ErrorCode.LOG_FULL) {
-                        throw e;
-                    }
-                }
-            }
+            lazy.add(ranges, payloadBound, space, lazySealer);
         } finally {
             lock.unlock();
         }
@@ -344,16 +331,7 @@ public final class LogWriter {
     }
 
     private void drainLazy() {
-        while (lazyEncoded || !lazy.isEmpty()) {
-            if (!lazyEncoded) {
-                lazy.encode(lazyRecord);
-                bytesSavedInter += lazy.replacedBytes();
-                lazyEncoded = true;
-            }
-            // If sealing fails (log full), the encoded group is kept and sealed first by the next drain.
-            seal(lazyRecord, false);
-            lazyEncoded = false;
-        }
+        lazy.drain(lazySealer);
     }
 
     private long seal(RecordBuilder rb, boolean useReserve) {
@@ -367,7 +345,7 @@ public final class LogWriter {
         long lsn = space.tail();
         rb.seal(lsn, storeIdLow, epoch, durable);
         if (stagingLength + len > staging.length) {
-            staging = java.util.Arrays.copyOf(staging, Math.max(staging.length * 2, stagingLength + len));
+            staging = Arrays.copyOf(staging, Math.max(staging.length * 2, stagingLength + len));
         }
         System.arraycopy(rb.buffer(), 0, staging, stagingLength, len);
         stagingLength += len;
@@ -378,13 +356,8 @@ public final class LogWriter {
         return lsn + len;
     }
 
-    /** Test hook: makes a group wait up to {@code nanos} for its stragglers, whatever the last force took. */
-    void lingerForTest(long nanos) {
-        linger.fixedLimit(nanos);
-    }
-
     /** Tells the writer how many transactions are active, for group commit's lingering. */
-    public void activeTransactions(java.util.function.IntSupplier count) {
+    public void activeTransactions(IntSupplier count) {
         linger.activeTransactions(count);
     }
 
@@ -439,7 +412,7 @@ public final class LogWriter {
     }
 
     private RvmException failed() {
-        if (failure instanceof dev.rvm.core.replication.ReplicationException r) {
+        if (failure instanceof ReplicationException r) {
             return new RvmException(r.code(), r.getMessage() + "; the store stopped", r);
         }
         return new RvmException(ErrorCode.STORE_FAILED,
@@ -451,7 +424,7 @@ public final class LogWriter {
         lock.lock();
         try {
             return new Snapshot(space.head(), space.tail(), durable, space.reserved(), forces, records, bytesLogged,
-                    bytesSavedInter);
+                    lazy.bytesSaved());
         } finally {
             lock.unlock();
         }

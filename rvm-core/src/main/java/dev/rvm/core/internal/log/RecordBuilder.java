@@ -7,7 +7,7 @@ import java.util.Arrays;
  * Builds one record's bytes: payload first, header fields that depend on the log position
  * ({@code lsn}, epoch, durable gap, CRC) last, by {@link #seal}. Not thread-safe; reusable after {@link #reset}.
  */
-public final class RecordBuilder {
+public final class RecordBuilder implements RangeSink {
     private byte[] buf = new byte[256];
     private int pos;
     private byte type;
@@ -44,7 +44,8 @@ public final class RecordBuilder {
     }
 
     /** Appends a range header and reserves room for its data, returning where the data goes. */
-    public int rangeSlot(int segmentId, long offset, int length) {
+    @Override
+    public int slot(int segmentId, long offset, int length) {
         ensure(30 + length); // one check for the three varints (at most 10 bytes each) and the data
         int p = Varint.put(buf, pos, segmentId);
         p = Varint.put(buf, p, offset);
@@ -54,6 +55,7 @@ public final class RecordBuilder {
     }
 
     /** The buffer the range data is copied into; valid until the next append. */
+    @Override
     public byte[] buffer() {
         return buf;
     }

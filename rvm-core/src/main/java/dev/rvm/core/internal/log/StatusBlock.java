@@ -1,5 +1,7 @@
 package dev.rvm.core.internal.log;
 
+import dev.rvm.core.ErrorCode;
+import dev.rvm.core.RvmException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -194,7 +196,7 @@ public final class StatusBlock {
     /** Decodes a copy that {@link #check} found {@link Verdict#OK}. */
     public static StatusBlock decode(byte[] b) {
         if (check(b) != Verdict.OK) {
-            throw new IllegalArgumentException("invalid status block: " + check(b));
+            throw new RvmException(ErrorCode.STATUS_CORRUPT, "invalid status block: " + check(b));
         }
         return decodeUnchecked(b);
     }
@@ -203,7 +205,8 @@ public final class StatusBlock {
         long logSize = LogFormat.getLong(b, 24);
         long head = LogFormat.getLong(b, 32);
         if (logSize <= LogFormat.RECORD_AREA || head < 0) {
-            throw new IllegalArgumentException("bad sizes");
+            throw new RvmException(ErrorCode.STATUS_CORRUPT, "status block names a log of " + logSize
+                    + " bytes and head " + head);
         }
         int p = SEGMENTS_AT;
         int count = (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
@@ -215,7 +218,7 @@ public final class StatusBlock {
             int nameLen = b[p + 10] & 0xFF;
             p += 11;
             if (p + nameLen > CRC_AT) {
-                throw new IllegalArgumentException("segment table overruns");
+                throw new RvmException(ErrorCode.STATUS_CORRUPT, "status block's segment table overruns its end");
             }
             segs.add(new Segment(id, new String(b, p, nameLen, StandardCharsets.UTF_8), size));
             p += nameLen;

@@ -41,7 +41,12 @@ class GroupCommitLeaderTest {
         long size = 1 << 20;
         StorageFile f = new RecordingForces(FileStorage.instance().create(dir.resolve("log"), size));
         log = new LogFile(f, size);
-        writer = new LogWriter(log, 1, 1, 0, 0, true, 1 << 20, TimeUnit.SECONDS.toNanos(5), () -> { });
+    }
+
+    /** The writer under test, whose groups wait up to {@code lingerNanos} for stragglers. */
+    private void writerLingering(long lingerNanos) {
+        writer = new LogWriter(log, 1, 1, 0, 0, true, 1 << 20, TimeUnit.SECONDS.toNanos(5), () -> { },
+                new Linger(lingerNanos));
         writer.activeTransactions(active::get);
     }
 
@@ -78,7 +83,7 @@ class GroupCommitLeaderTest {
 
     @Test
     void theLastTransactionToJoinAGroupForcesItItself() throws Exception {
-        writer.lingerForTest(LONG_LINGER);
+        writerLingering(LONG_LINGER);
         active.set(2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread first = committer("first", failure);
@@ -94,7 +99,7 @@ class GroupCommitLeaderTest {
 
     @Test
     void aGroupWhoseStragglerNeverArrivesIsForcedWhenItsWaitEnds() throws Exception {
-        writer.lingerForTest(TimeUnit.MILLISECONDS.toNanos(50));
+        writerLingering(TimeUnit.MILLISECONDS.toNanos(50));
         active.set(2); // the second transaction never commits
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread first = committer("first", failure);
@@ -106,7 +111,7 @@ class GroupCommitLeaderTest {
 
     @Test
     void aLoneCommitterForcesWithoutWaiting() {
-        writer.lingerForTest(LONG_LINGER);
+        writerLingering(LONG_LINGER);
         active.set(1);
         writer.forceUpTo(appendOne()); // would hang for a minute if it waited for stragglers
         assertEquals(List.of(Thread.currentThread()), forcers);
@@ -114,7 +119,7 @@ class GroupCommitLeaderTest {
 
     @Test
     void anInterruptedCommitterStillWaitsForItsForceAndKeepsTheInterrupt() {
-        writer.lingerForTest(TimeUnit.MILLISECONDS.toNanos(50));
+        writerLingering(TimeUnit.MILLISECONDS.toNanos(50));
         active.set(2);
         long lsn = appendOne();
         Thread.currentThread().interrupt();

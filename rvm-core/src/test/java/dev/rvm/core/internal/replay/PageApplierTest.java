@@ -9,6 +9,7 @@ import dev.rvm.core.testing.SimulatedStorage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +71,7 @@ class PageApplierTest {
         byte[] durable = storage.durableBytes(SEG);
         for (int p = 0; p < PAGES; p++) {
             int at = SegmentFile.HEADER + p * 2 * PAGE + 100;
-            byte[] got = java.util.Arrays.copyOfRange(durable, at, at + 8);
+            byte[] got = Arrays.copyOfRange(durable, at, at + 8);
             assertArrayEquals(new byte[] {(byte) (p + 1), 2, 3, 4, 5, 6, 7, 8}, got, "page " + p * 2);
         }
         assertTrue(durable.length >= SegmentFile.HEADER + (1 << 20));
