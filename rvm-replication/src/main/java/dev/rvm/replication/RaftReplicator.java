@@ -5,11 +5,17 @@ import dev.rvm.core.RvmException;
 import dev.rvm.core.replication.LogReplicator;
 import dev.rvm.core.replication.ReplicationException;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -30,19 +36,60 @@ final class RaftReplicator implements LogReplicator {
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private volatile String fencedBecause;
+    /** {Raft index, log end} of each batch replicated and not yet known to be forced locally, in log order. */
+    private final ArrayDeque<long[]> unforced = new ArrayDeque<>();
+    /** Raft index of each segment creation not yet seen in the local store, with the segment's name. */
+    private final SortedMap<Long, String> segments = new TreeMap<>();
+    /** The highest Raft index of a batch this store's log holds forced. */
+    private long forcedIndex = -1;
 
     RaftReplicator(Replica replica) {
         this.replica = replica;
     }
 
     @Override
-    public void replicate(long startLsn, byte[] records, int off, int len) throws IOException {
-        submit(Entries.batch(startLsn, records, off, len), "log batch [" + startLsn + ", " + (startLsn + len) + ")");
+    public void replicate(long startLsn, byte[] records, int off, int len, long localDurable) throws IOException {
+        synchronized (unforced) {
+            while (!unforced.isEmpty() && unforced.peekFirst()[1] <= localDurable) {
+                forcedIndex = unforced.pollFirst()[0];
+            }
+        }
+        long index = submit(Entries.batch(startLsn, records, off, len), "log batch [" + startLsn + ", "
+                + (startLsn + len) + ")");
+        synchronized (unforced) {
+            unforced.addLast(new long[] {index, startLsn + len});
+        }
     }
 
     @Override
     public void segmentCreated(String name, long size) throws IOException {
-        submit(Entries.segment(name, size), "creation of segment '" + name + "'");
+        long index = submit(Entries.segment(name, size), "creation of segment '" + name + "'");
+        synchronized (unforced) {
+            segments.put(index, name);
+        }
+    }
+
+    /**
+     * The highest Raft index up to which this (active) store's directory holds every entry durably, as far as is
+     * known now: the batches up to it are forced in the local log and the segments created up to it exist
+     * ({@code segmentExists}). Entries before this member's activation were in its replica store, checkpointed when
+     * it was promoted. -1 if nothing is known yet. A snapshot of the active store may claim this index.
+     */
+    long durableIndex(Predicate<String> segmentExists) {
+        synchronized (unforced) {
+            long index = forcedIndex;
+            for (Iterator<Map.Entry<Long, String>> it = segments.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Long, String> e = it.next();
+                if (e.getKey() > index) {
+                    break;
+                }
+                if (!segmentExists.test(e.getValue())) {
+                    return e.getKey() - 1; // replicated, not yet created here
+                }
+                it.remove();
+            }
+            return index;
+        }
     }
 
     @Override
@@ -70,7 +117,8 @@ final class RaftReplicator implements LogReplicator {
                 + " (" + why + "; the leader is " + leader + "): this store is fenced and refuses work";
     }
 
-    private void submit(ByteString content, String what) throws IOException {
+    /** Submits one entry and returns its Raft index once it is committed and applied here. */
+    private long submit(ByteString content, String what) throws IOException {
         String why = fencedBecause;
         if (why != null) {
             throw new ReplicationException(ErrorCode.NOT_LEADER, notLeader(why), null);
@@ -87,7 +135,7 @@ final class RaftReplicator implements LogReplicator {
         CompletableFuture<RaftClientReply> future = replica.server().submitClientRequestAsync(request);
         RaftClientReply reply = await(future, timeoutNanos, what);
         if (reply.isSuccess()) {
-            return;
+            return reply.getLogIndex();
         }
         NotLeaderException nle = reply.getNotLeaderException();
         Throwable e = nle != null ? nle : reply.getException();

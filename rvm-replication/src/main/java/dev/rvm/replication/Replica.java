@@ -8,15 +8,20 @@ import dev.rvm.core.replication.ReplicaStore;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -25,12 +30,15 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -127,7 +135,8 @@ public final class Replica implements Closeable {
     private RaftGroup group() {
         List<RaftPeer> peers = new ArrayList<>();
         for (Map.Entry<String, String> p : config.peers().entrySet()) {
-            peers.add(RaftPeer.newBuilder().setId(p.getKey()).setAddress(p.getValue()).build());
+            peers.add(RaftPeer.newBuilder().setId(p.getKey()).setAddress(p.getValue())
+                    .setPriority(config.priority(p.getKey())).build());
         }
         return RaftGroup.valueOf(groupId, peers);
     }
@@ -146,6 +155,10 @@ public final class Replica implements Closeable {
         RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());
+        // After a snapshot, closed Raft log segments below it are purged.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(config.raftSegmentSize()));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(4L << 20, config.raftSegmentSize())));
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, config.snapshotThreshold())));
         return p;
     }
 
@@ -157,7 +170,7 @@ public final class Replica implements Closeable {
 
     void openReplicaStore() {
         synchronized (lock) {
-            store = ReplicaStore.open(config.storeDirectory(), config.storeId(), config.logSize());
+            store = ReplicaStore.open(config.storage(), config.storeDirectory(), config.storeId(), config.logSize());
         }
     }
 
@@ -185,18 +198,39 @@ public final class Replica implements Closeable {
     }
 
     void applyFailed(Exception e) {
-        LOG.log(System.Logger.Level.ERROR, "RVM replica " + config.memberId() + " could not apply an entry; it stops", e);
-        fenced("applying a committed entry failed: " + e, false);
+        String hint = e instanceof RvmException re && re.code() == ErrorCode.LOG_CORRUPT
+                ? "; if this member's directory was lost or is too old for the leader's log, stop it and rebuild its"
+                        + " store directory from a copy of another member's (Replica.copyStoreTo)"
+                : "";
+        LOG.log(System.Logger.Level.ERROR, "RVM replica " + config.memberId() + " could not apply an entry; it stops"
+                + hint, e);
+        fenced("applying a committed entry failed: " + e.getMessage() + hint, false);
     }
 
-    boolean checkpointForSnapshot() throws IOException {
+    /**
+     * Makes this member's directory the state of a snapshot and returns the Raft index up to which it holds every
+     * entry durably (called on Ratis's applier thread, {@code applied} being the last entry applied): a follower
+     * checkpoints its replica store, which then holds everything applied; the active store's directory holds what its
+     * replicator knows is forced in the local log (see {@link RaftReplicator#durableIndex}); -1 for neither.
+     */
+    long snapshotIndex(long applied) throws IOException {
         synchronized (lock) {
-            if (state != State.FOLLOWER || store == null) {
-                return false; // the active store's directory is the engine's; see docs/REPLICATION.md
+            if (state == State.FOLLOWER && store != null) {
+                store.checkpoint();
+                return applied;
             }
-            store.checkpoint();
-            return true;
         }
+        RecoverableMemory m = active;
+        RaftReplicator rep = replicator;
+        if (state == State.ACTIVE && m != null) {
+            return Math.min(applied, rep.durableIndex(m::segmentExists));
+        }
+        return -1;
+    }
+
+    /** The term of the entry at {@code index} in this member's Raft log, or null if it is not there. */
+    TermIndex termIndex(long index) throws IOException {
+        return server.getDivision(groupId).getRaftLog().getTermIndex(index);
     }
 
     void leaderReady() {
@@ -402,6 +436,60 @@ public final class Replica implements Closeable {
         }
     }
 
+    /**
+     * On the leader: takes member {@code id} out of the group's configuration, so the leader forgets how far that
+     * member's Raft log got. The first step of rebuilding a member whose directories were lost: Raft assumes a member
+     * never loses its log, and a leader would keep offering such a member only the entries after those it once
+     * acknowledged. Then start the member on a copy ({@link #copyStoreTo}) and {@link #addMember} it back. While it is
+     * out, the group is the others, and all of them form its majority.
+     *
+     * @throws IOException if this member is not the leader or the change is not committed within {@code timeout}
+     */
+    public void removeMember(String id, Duration timeout) throws IOException {
+        List<RaftPeer> peers = new ArrayList<>(group().getPeers());
+        if (!peers.removeIf(p -> p.getId().toString().equals(id))) {
+            throw new IOException("member '" + id + "' is not among the peers " + config.peers().keySet());
+        }
+        setConfiguration(peers, "removing member " + id, timeout);
+    }
+
+    /**
+     * On the leader: puts member {@code id} (one of the configured peers, running) back into the group's
+     * configuration. Ratis brings it up to date first — from the leader's last snapshot, which installs only an index,
+     * so its store directory must already hold the batches up to there (a copy of a follower's) — and then commits the
+     * change.
+     *
+     * @throws IOException if this member is not the leader or the change is not committed within {@code timeout}
+     */
+    public void addMember(String id, Duration timeout) throws IOException {
+        if (!config.peers().containsKey(id)) {
+            throw new IOException("member '" + id + "' is not among the peers " + config.peers().keySet());
+        }
+        setConfiguration(new ArrayList<>(group().getPeers()), "adding member " + id, timeout);
+    }
+
+    private void setConfiguration(List<RaftPeer> peers, String what, Duration timeout) throws IOException {
+        if (state != State.ACTIVE) {
+            throw new IOException(what + ": member " + config.memberId() + " is " + state + ", not the leader");
+        }
+        RaftServer s = server;
+        SetConfigurationRequest request = new SetConfigurationRequest(ClientId.randomId(), s.getId(), groupId, 1, peers);
+        RaftClientReply reply;
+        try {
+            reply = s.setConfigurationAsync(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(what + " was interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException(what + " failed or was not committed within " + timeout.toMillis() + " ms: " + e, e);
+        }
+        if (!reply.isSuccess()) {
+            throw new IOException(what + " was refused: " + reply.getException(), reply.getException());
+        }
+        LOG.log(System.Logger.Level.INFO, "RVM replica {0}: {1} committed (members {2})", config.memberId(), what,
+                peers.stream().map(p -> p.getId().toString()).toList());
+    }
+
     private static void closeQuietly(RecoverableMemory m) {
         try {
             m.close();
@@ -498,7 +586,45 @@ public final class Replica implements Closeable {
 
     /** Forces this follower's replica store and moves its head (a checkpoint); false if it is not following. */
     public boolean checkpoint() throws IOException {
-        return checkpointForSnapshot();
+        synchronized (lock) {
+            if (state != State.FOLLOWER || store == null) {
+                return false;
+            }
+            store.checkpoint();
+            return true;
+        }
+    }
+
+    /**
+     * Copies this follower's store directory into {@code target} (which must not exist): the way to rebuild a member
+     * whose directory was lost or whose log is behind what the leader still holds. The replica store is checkpointed
+     * first and no entry is applied while the files are copied, so the copy is a valid store that holds every batch
+     * up to one point; a member started on it with an empty Raft directory catches up from there (batches the copy
+     * already holds are skipped by position).
+     *
+     * @throws IOException if this member is not following, or the copy fails
+     */
+    public void copyStoreTo(Path target) throws IOException {
+        synchronized (lock) {
+            if (state != State.FOLLOWER || store == null) {
+                throw new IOException("member " + config.memberId() + " is " + state
+                        + ": only a following member's store can be copied");
+            }
+            store.checkpoint();
+            Path source = config.storeDirectory();
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Path to = target.resolve(source.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(f, to);
+                    }
+                }
+            }
+            LOG.log(System.Logger.Level.INFO, "RVM replica {0} copied its store (log position {1}) to {2}",
+                    config.memberId(), store.appliedLsn(), target);
+        }
     }
 
     /** The member's configuration. */

@@ -3,12 +3,16 @@ package dev.rvm.replication;
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
 import dev.rvm.core.RvmOptions;
+import dev.rvm.core.io.FileStorage;
+import dev.rvm.core.io.Storage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -30,6 +34,9 @@ public final class ReplicaConfig {
     private final long snapshotThreshold;
     private final UnaryOperator<RvmOptions.Builder> storeOptions;
     private final boolean rejoinAfterFence;
+    private final Set<String> witnesses;
+    private final long raftSegmentSize;
+    private final Storage storage;
 
     private ReplicaConfig(Builder b) {
         this.memberId = b.memberId;
@@ -44,6 +51,9 @@ public final class ReplicaConfig {
         this.snapshotThreshold = b.snapshotThreshold;
         this.storeOptions = b.storeOptions;
         this.rejoinAfterFence = b.rejoinAfterFence;
+        this.witnesses = Collections.unmodifiableSet(new LinkedHashSet<>(b.witnesses));
+        this.raftSegmentSize = b.raftSegmentSize;
+        this.storage = b.storage;
     }
 
     /**
@@ -118,9 +128,32 @@ public final class ReplicaConfig {
         return rejoinAfterFence;
     }
 
+    /**
+     * The members that serve only as a vote and a copy (for example an {@code rvm-tools witness}): they get a lower
+     * Raft priority, so an up-to-date other member takes the leadership over from them. The same on every member.
+     */
+    public Set<String> witnesses() {
+        return witnesses;
+    }
+
+    /** The Raft priority of {@code memberId}: 0 for a witness, 1 otherwise. */
+    int priority(String memberId) {
+        return witnesses.contains(memberId) ? 0 : 1;
+    }
+
+    /** The size at which a Raft log segment is closed (only closed segments are purged after a snapshot). */
+    public long raftSegmentSize() {
+        return raftSegmentSize;
+    }
+
+    /** The storage the member's store files go through (the core's I/O seam). */
+    public Storage storage() {
+        return storage;
+    }
+
     /** The options the active store opens with, from the defaults this member sets. */
     RvmOptions.Builder storeOptions(RvmOptions.Builder b) {
-        return storeOptions.apply(b);
+        return storeOptions.apply(b.storage(storage));
     }
 
     /** Builder of {@link ReplicaConfig}. Not thread-safe. */
@@ -136,6 +169,9 @@ public final class ReplicaConfig {
         private long snapshotThreshold = 400_000;
         private UnaryOperator<RvmOptions.Builder> storeOptions = b -> b;
         private boolean rejoinAfterFence = true;
+        private Set<String> witnesses = Set.of();
+        private long raftSegmentSize = 8L * 1024 * 1024;
+        private Storage storage = FileStorage.instance();
 
         private Builder(String memberId, Map<String, String> peers, UUID groupId, Path directory) {
             this.memberId = Objects.requireNonNull(memberId, "memberId");
@@ -184,6 +220,32 @@ public final class ReplicaConfig {
         /** Whether a fenced member rejoins as a follower by itself (default true). */
         public Builder rejoinAfterFence(boolean on) {
             this.rejoinAfterFence = on;
+            return this;
+        }
+
+        /** The members that are only a vote and a copy (default none); see {@link ReplicaConfig#witnesses()}. */
+        public Builder witnesses(Set<String> ids) {
+            for (String id : ids) {
+                if (!peers.containsKey(id)) {
+                    throw new RvmException(ErrorCode.BAD_OPTION, "witness '" + id + "' is not among the peers " + peers.keySet());
+                }
+            }
+            this.witnesses = new LinkedHashSet<>(ids);
+            return this;
+        }
+
+        /** The size of a Raft log segment (default 8 MiB, at least 64 KiB). */
+        public Builder raftSegmentSize(long bytes) {
+            if (bytes < 64 * 1024) {
+                throw new RvmException(ErrorCode.BAD_OPTION, "the Raft segment size must be at least 64 KiB, got " + bytes);
+            }
+            this.raftSegmentSize = bytes;
+            return this;
+        }
+
+        /** The storage of the member's store files (default {@link FileStorage}): the core's I/O seam. */
+        public Builder storage(Storage s) {
+            this.storage = Objects.requireNonNull(s, "storage");
             return this;
         }
 

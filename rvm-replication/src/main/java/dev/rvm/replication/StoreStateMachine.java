@@ -19,13 +19,15 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 
 /**
  * The Ratis state machine of a member: hands each committed entry to its {@link Replica}, which applies it to the
  * replica store while the member follows and ignores it while the member's own store is active (that store wrote
- * it). A snapshot is the replica store's checkpoint: the segments forced and the head moved; the snapshot file itself
- * is empty and only names the term and index the directory holds. Driven by Ratis's single applier thread.
+ * it). A snapshot is the index the member's directory holds durably: a follower's replica store checkpointed (the
+ * segments forced and the head moved), or what the leader's store has forced; the snapshot file itself is empty and
+ * only names that term and index. Driven by Ratis's single applier thread.
  */
 final class StoreStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -37,15 +39,37 @@ final class StoreStateMachine extends BaseStateMachine {
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        getLifeCycle().transition(LifeCycle.State.STARTING);
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
         loadSnapshot();
         replica.openReplicaStore();
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    /**
+     * Ratis pauses the state machine before it installs a snapshot sent by the leader (a member whose log is behind
+     * the leader's purged log). The snapshot names only an index: the member's directory must already hold the
+     * batches up to it, as a copy of another member's directory does ({@link Replica#copyStoreTo}); a member without
+     * them fails at the next batch with {@code LOG_CORRUPT} and stops.
+     */
+    @Override
+    public void pause() {
+        LifeCycle lc = getLifeCycle();
+        if (lc.getCurrentState() == LifeCycle.State.RUNNING) {
+            lc.transition(LifeCycle.State.PAUSING);
+            lc.transition(LifeCycle.State.PAUSED);
+        }
     }
 
     @Override
     public void reinitialize() throws IOException {
         loadSnapshot();
+        LifeCycle lc = getLifeCycle();
+        if (lc.getCurrentState() == LifeCycle.State.PAUSED) {
+            lc.transition(LifeCycle.State.STARTING);
+            lc.transition(LifeCycle.State.RUNNING);
+        }
     }
 
     private void loadSnapshot() {
@@ -80,18 +104,32 @@ final class StoreStateMachine extends BaseStateMachine {
         return CompletableFuture.completedFuture(Message.EMPTY);
     }
 
+    /**
+     * A snapshot names the Raft index up to which the member's directory holds every entry durably: on a follower
+     * the replica store checkpointed (everything applied), on the leader what its store has forced (see
+     * {@link Replica#snapshotIndex}). Ratis then purges its log up to that index. The file itself is empty.
+     */
     @Override
     public long takeSnapshot() throws IOException {
         TermIndex last = getLastAppliedTermIndex();
-        if (last == null || last.getIndex() < 0 || !replica.checkpointForSnapshot()) {
-            SingleFileSnapshotInfo s = storage.getLatestSnapshot();
-            return s == null ? RaftLog.INVALID : s.getIndex();
+        SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+        long latestIndex = latest == null ? RaftLog.INVALID : latest.getIndex();
+        if (last == null || last.getIndex() < 0) {
+            return latestIndex;
         }
-        File f = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        long index = replica.snapshotIndex(last.getIndex());
+        if (index <= latestIndex) {
+            return latestIndex;
+        }
+        TermIndex at = index == last.getIndex() ? last : replica.termIndex(index);
+        if (at == null) {
+            return latestIndex;
+        }
+        File f = storage.getSnapshotFile(at.getTerm(), at.getIndex());
         Files.write(f.toPath(), new byte[0]);
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(f);
-        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(f.toPath(), md5), last));
-        return last.getIndex();
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(f.toPath(), md5), at));
+        return at.getIndex();
     }
 
     @Override

@@ -25,8 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL at a random moment, again and again. After each kill another member must take over with every
  * acknowledged transfer (the counter at least the last acknowledged one, every slot consistent with it: no partial
  * transaction) and every acknowledged PREPARE either in doubt or already committed; the killed member restarts and
- * rejoins. At the end every member's segment file is byte-identical. {@code -Drvm.failoverCycles=N} (default 3)
- * sets the number of kills. Election timeouts: {@link Cluster#ELECTION_MIN} to {@link Cluster#ELECTION_MAX}.
+ * rejoins. At the end every member's segment file is byte-identical. {@code -Drvm.failoverCycles=N} (default 20)
+ * sets the number of kills; every fourth kill lands between a PREPARE and its commit (the branch must then be in
+ * doubt on the new leader), every fourth in the middle of the leader's snapshot (its truncation, held at a segment
+ * force by {@link SlowSnapshotStorage}), the others at random moments. {@code -Drvm.seed} repeats a run.
+ * Election timeouts: {@link Cluster#ELECTION_MIN} to {@link Cluster#ELECTION_MAX}.
  */
 class FailoverKillTest {
     private static final long WAIT_MS = 90_000;
@@ -122,43 +125,80 @@ class FailoverKillTest {
         o.flush();
     }
 
+    /** How a cycle picks the moment of the kill. */
+    private enum KillMoment {
+        /** After a random number of transfers and a random pause. */
+        RANDOM,
+        /** While the leader's snapshot (its truncation) forces the segments. */
+        DURING_SNAPSHOT,
+        /** After a PREPARE was acknowledged and before its commit. */
+        BETWEEN_PREPARE_AND_OUTCOME
+    }
+
     @Test
     void killingTheLeaderLosesNoAcknowledgedCommitAndNoPreparedBranch() throws Exception {
-        int cycles = Integer.getInteger("rvm.failoverCycles", 3);
-        Random random = new Random(Long.getLong("rvm.seed", System.nanoTime()));
+        int cycles = Integer.getInteger("rvm.failoverCycles", 20);
+        long seed = Long.getLong("rvm.seed", System.nanoTime());
+        Random random = new Random(seed);
+        childOptions.add("-Drvm.snapshotThreshold=64"); // followers snapshot and purge their Raft logs as they go
         for (int i = 0; i < 3; i++) {
             peers.put("m" + i, "127.0.0.1:" + Cluster.freePort());
         }
+        long t0 = System.nanoTime();
         try {
             for (String id : peers.keySet()) {
                 start(id);
             }
             long acked = 0;
             Set<String> preparedUnacked = new HashSet<>();
+            String held = null;
             List<Long> failoverMs = new ArrayList<>();
+            List<Long> firstCommitMs = new ArrayList<>();
+            Map<KillMoment, Integer> kills = new LinkedHashMap<>();
             for (int cycle = 0; cycle <= cycles; cycle++) {
                 String leader = awaitEvent(procs.keySet(), l -> last(l, "VERIFIED") != null, "a leader's VERIFIED");
                 List<String> ev = lines(leader);
                 long verified = Long.parseLong(last(ev, "VERIFIED").substring(9));
                 Set<String> listed = new HashSet<>(List.of(last(ev, "INDOUBT").split(" ")));
                 assertTrue(verified >= acked, "cycle " + cycle + ": new leader " + leader + " has counter " + verified
-                        + " but " + acked + " was acknowledged");
+                        + " but " + acked + " was acknowledged (seed " + seed + ")");
                 for (String p : preparedUnacked) {
                     long i = Long.parseLong(p.substring(1));
                     assertTrue(listed.contains(p) || verified >= i, "cycle " + cycle + ": prepared branch " + p
                             + " is neither in doubt on " + leader + " " + listed + " nor committed (counter " + verified + ")");
                 }
+                if (held != null) {
+                    // prepared, acknowledged, never committed: it must be in doubt, not guessed either way
+                    assertTrue(listed.contains(held), "cycle " + cycle + ": branch " + held + " was prepared and held"
+                            + " until the kill, but the new leader " + leader + " lists in doubt only " + listed);
+                }
                 if (cycle == cycles) {
                     break;
                 }
-                // Let it run a random while, then kill it mid-flight.
+                KillMoment moment = cycle % 4 == 1 ? KillMoment.BETWEEN_PREPARE_AND_OUTCOME
+                        : cycle % 4 == 3 ? KillMoment.DURING_SNAPSHOT : KillMoment.RANDOM;
                 long target = verified + 20 + random.nextInt(300);
                 String l0 = leader;
                 awaitEvent(Set.of(leader), l -> lastAck(l) >= target, "acks on " + l0);
-                Thread.sleep(random.nextInt(50));
+                held = null;
+                if (moment == KillMoment.BETWEEN_PREPARE_AND_OUTCOME) {
+                    send(leader, "HOLD");
+                    awaitEvent(Set.of(leader), l -> last(l, "HELD") != null, "HELD on " + l0);
+                    held = last(lines(leader), "HELD").substring(5);
+                } else if (moment == KillMoment.DURING_SNAPSHOT) {
+                    send(leader, "SNAPSHOT");
+                    awaitEvent(Set.of(leader), l -> last(l, "SNAPSHOTTING") != null, "SNAPSHOTTING on " + l0);
+                    Thread.sleep(random.nextInt(500)); // the force waits 1.5 s
+                } else {
+                    Thread.sleep(random.nextInt(50));
+                }
                 long killedAt = System.nanoTime();
                 procs.get(leader).destroyForcibly().waitFor();
+                kills.merge(moment, 1, Integer::sum);
                 ev = lines(leader);
+                if (moment == KillMoment.DURING_SNAPSHOT) {
+                    assertTrue(last(ev, "SNAPSHOT_DONE") == null, "cycle " + cycle + ": the snapshot ended before the kill");
+                }
                 acked = Math.max(acked, lastAck(ev));
                 preparedUnacked.clear();
                 for (String s : ev) {
@@ -173,8 +213,13 @@ class FailoverKillTest {
                 others.remove(leader);
                 String next = awaitEvent(others, l -> last(l, "VERIFIED") != null, "a new leader");
                 failoverMs.add((System.nanoTime() - killedAt) / 1_000_000);
-                System.out.println("cycle " + cycle + ": killed " + leader + " after ack " + acked + " (prepared, not acked: "
-                        + preparedUnacked + "); " + next + " took over in " + failoverMs.get(failoverMs.size() - 1) + " ms");
+                long v = Long.parseLong(last(lines(next), "VERIFIED").substring(9));
+                awaitEvent(Set.of(next), l -> lastAck(l) > v, "the first commit on " + next);
+                firstCommitMs.add((System.nanoTime() - killedAt) / 1_000_000);
+                System.out.println("cycle " + cycle + " (" + moment + "): killed " + leader + " after ack " + acked
+                        + " (prepared, not acked: " + preparedUnacked + "); " + next + " verified its store "
+                        + failoverMs.get(failoverMs.size() - 1) + " ms after the kill, first commit after "
+                        + firstCommitMs.get(firstCommitMs.size() - 1) + " ms");
                 start(leader); // rejoins as a follower
                 for (String o : others) {
                     if (!o.equals(next)) {
@@ -183,8 +228,14 @@ class FailoverKillTest {
                     }
                 }
             }
+            System.out.println("kills: " + kills + "; seed " + seed);
             System.out.println("failover times (kill to new leader verified), ms: " + failoverMs);
+            System.out.println("kill to first commit on the new leader, ms: " + firstCommitMs + "; sorted "
+                    + firstCommitMs.stream().sorted().toList());
+            assertTrue(cycles < 4 || (kills.getOrDefault(KillMoment.DURING_SNAPSHOT, 0) > 0
+                    && kills.getOrDefault(KillMoment.BETWEEN_PREPARE_AND_OUTCOME, 0) > 0), "kills: " + kills);
             settleAndCompare();
+            System.out.println(cycles + " cycles in " + (System.nanoTime() - t0) / 1_000_000_000 + " s");
         } finally {
             for (Process p : procs.values()) {
                 p.destroyForcibly().waitFor();
@@ -260,9 +311,10 @@ class FailoverKillTest {
     }
 
     /**
-     * Followers snapshot (checkpoint their replica store) every 64 entries; a follower SIGKILLed under load and
-     * restarted later recovers its directory from its last checkpoint, catches up from the leader's log (Ratis replays
-     * what follows its snapshot, batches it already holds are skipped) and ends byte-identical.
+     * Followers snapshot (checkpoint their replica store) every 64 entries; a follower SIGKILLed under load in the
+     * middle of a checkpoint and restarted later recovers its directory from its last checkpoint, catches up from the
+     * leader's log (Ratis replays what follows its snapshot, batches it already holds are skipped) and ends
+     * byte-identical.
      */
     @Test
     void aFollowerKilledAndRestartedCatchesUpAcrossSnapshots() throws Exception {
@@ -278,7 +330,10 @@ class FailoverKillTest {
             long v = Long.parseLong(last(lines(leader), "VERIFIED").substring(9));
             awaitEvent(Set.of(leader), l -> lastAck(l) >= v + 150, "acks");
             String follower = procs.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            send(follower, "SNAPSHOT"); // killed in the middle of its checkpoint, at a segment force
+            awaitEvent(Set.of(follower), l -> last(l, "SNAPSHOTTING") != null, "SNAPSHOTTING on " + follower);
             procs.get(follower).destroyForcibly().waitFor();
+            assertTrue(last(lines(follower), "SNAPSHOT_DONE") == null, "the checkpoint ended before the kill");
             long a = lastAck(lines(leader));
             awaitEvent(Set.of(leader), l -> lastAck(l) >= a + 300, "acks with a follower down");
             start(follower);

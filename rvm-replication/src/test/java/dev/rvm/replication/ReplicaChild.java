@@ -31,7 +31,10 @@ import java.util.UUID;
  * the events file with one write (a SIGKILL keeps completed writes): {@code ACTIVE}, {@code INDOUBT ids},
  * {@code VERIFIED c}, {@code PREPARED i}, {@code ACK i}. Commands on stdin: {@code QUIESCE} (the leader stops,
  * truncates and answers {@code QUIESCED index}), {@code CHECKPOINT index} (a follower waits for the index and
- * checkpoints, answering {@code CHECKPOINTED}).
+ * checkpoints, answering {@code CHECKPOINTED}), {@code HOLD} (the leader stops after its next PREPARE, answering
+ * {@code HELD p<i>}, until it is killed), {@code SNAPSHOT} (the member snapshots — the leader truncates, a follower
+ * checkpoints — and its first segment force answers {@code SNAPSHOTTING} and then pauses, see
+ * {@link SlowSnapshotStorage}). System property {@code rvm.snapshotThreshold}: entries between two Ratis snapshots.
  */
 public final class ReplicaChild {
     static final int SLOTS = 512;
@@ -40,6 +43,8 @@ public final class ReplicaChild {
 
     private static FileChannel events;
     private static volatile boolean quiesce;
+    private static volatile boolean hold;
+    private static volatile RecoverableMemory activeStore;
 
     private ReplicaChild() {
     }
@@ -60,13 +65,14 @@ public final class ReplicaChild {
         }
         events = FileChannel.open(Path.of(args[4]), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
+        SlowSnapshotStorage storage = new SlowSnapshotStorage(ReplicaChild::event, 1500);
         ReplicaConfig config = ReplicaConfig.builder(args[0], peers, UUID.fromString(args[2]), Path.of(args[3]))
                 .logSize(1 << 20).electionTimeout(Cluster.ELECTION_MIN, Cluster.ELECTION_MAX)
                 .commitTimeout(Duration.ofSeconds(10)).snapshotThreshold(Long.getLong("rvm.snapshotThreshold", 400_000))
-                .build();
+                .raftSegmentSize(256 * 1024).storage(storage).build();
         Replica replica = Replica.start(config);
         event("STARTED");
-        Thread commands = new Thread(() -> commands(replica), "commands");
+        Thread commands = new Thread(() -> commands(replica, storage), "commands");
         commands.setDaemon(true);
         commands.start();
         while (replica.state() != Replica.State.ACTIVE) {
@@ -77,6 +83,7 @@ public final class ReplicaChild {
             Thread.sleep(10);
         }
         RecoverableMemory rvm = replica.active().orElseThrow();
+        activeStore = rvm;
         try {
             lead(replica, rvm);
         } catch (RvmException e) {
@@ -85,7 +92,7 @@ public final class ReplicaChild {
         }
     }
 
-    private static void commands(Replica replica) {
+    private static void commands(Replica replica, SlowSnapshotStorage storage) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -98,10 +105,32 @@ public final class ReplicaChild {
                     }
                     replica.checkpoint();
                     event("CHECKPOINTED");
+                } else if (line.equals("HOLD")) {
+                    hold = true;
+                } else if (line.equals("SNAPSHOT")) {
+                    storage.arm();
+                    Thread t = new Thread(() -> snapshot(replica), "snapshot");
+                    t.setDaemon(true);
+                    t.start();
                 }
             }
         } catch (IOException | InterruptedException e) {
             event("COMMANDS " + e);
+        }
+    }
+
+    /** The leader's snapshot is a truncation of its store; a follower's is a checkpoint of its replica store. */
+    private static void snapshot(Replica replica) {
+        try {
+            RecoverableMemory m = activeStore;
+            if (m != null) {
+                m.truncate();
+            } else {
+                replica.checkpoint();
+            }
+            event("SNAPSHOT_DONE");
+        } catch (IOException | RuntimeException e) {
+            event("SNAPSHOT_FAILED " + e.toString().replace('\n', ' '));
         }
     }
 
@@ -135,6 +164,10 @@ public final class ReplicaChild {
                     throw new AssertionError("not prepared");
                 }
                 event("PREPARED p" + i);
+                if (hold) {
+                    event("HELD p" + i);
+                    holdUntilKilled();
+                }
                 rvm.commitPrepared(b);
             } else {
                 t.commit(CommitMode.FLUSH);
@@ -143,6 +176,17 @@ public final class ReplicaChild {
         }
         rvm.truncate();
         event("QUIESCED " + replica.status().appliedIndex());
+    }
+
+    private static void holdUntilKilled() {
+        while (true) {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while holding a prepared branch", e);
+            }
+        }
     }
 
     /** Null if every slot holds the newest {@code i <= c} that maps to it; else what is wrong. */

@@ -49,11 +49,15 @@ class ReplicationBench {
     void run() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("rvm.bench"), "the benchmark runs with -Drvm.bench=true");
         StringBuilder report = new StringBuilder("\n== replication benchmark, " + SECONDS + " s per point ==\n");
-        try (RecoverableMemory local = RecoverableMemory.open(RvmOptions.builder(dir.resolve("local")).logSize(64 << 20).build())) {
-            local.createSegment("accounts", ACCOUNTS * 8L);
-            Region r = local.map("accounts", 0, ACCOUNTS * 8L);
-            for (int threads : new int[] {1, 4, 16}) {
-                report.append(point("local", local, r, threads)).append('\n');
+        int[] threadCounts = {1, 4, 16};
+        Point[] local = new Point[threadCounts.length];
+        Point[] replicated = new Point[threadCounts.length];
+        try (RecoverableMemory m = RecoverableMemory.open(RvmOptions.builder(dir.resolve("local")).logSize(64 << 20).build())) {
+            m.createSegment("accounts", ACCOUNTS * 8L);
+            Region r = m.map("accounts", 0, ACCOUNTS * 8L);
+            for (int k = 0; k < threadCounts.length; k++) {
+                local[k] = point(m, r, threadCounts[k]);
+                report.append(local[k].format("local", threadCounts[k])).append('\n');
             }
         }
         try (Cluster c = new Cluster(dir.resolve("group"), 3, 64 << 20, b -> b)) {
@@ -61,15 +65,32 @@ class ReplicationBench {
             RecoverableMemory rvm = c.awaitActiveStore(Duration.ofSeconds(60));
             rvm.createSegment("accounts", ACCOUNTS * 8L);
             Region r = rvm.map("accounts", 0, ACCOUNTS * 8L);
-            for (int threads : new int[] {1, 4, 16}) {
-                report.append(point("replicated", rvm, r, threads)).append('\n');
+            for (int k = 0; k < threadCounts.length; k++) {
+                replicated[k] = point(rvm, r, threadCounts[k]);
+                report.append(replicated[k].format("replicated", threadCounts[k])).append('\n');
             }
         }
-        report.append(floor()).append('\n');
+        double[] floor = floor();
+        report.append(String.format("floor (a record appended and forced here and, after a loopback round trip, in a"
+                + " child process; acknowledged when both are forced): %.0f records, p50 %6.2f ms, p99 %6.2f ms%n",
+                floor[0], floor[1] / 1e6, floor[2] / 1e6));
+        for (int k = 0; k < threadCounts.length; k++) {
+            report.append(String.format("ratio replicated/local throughput at %2d threads: %.2f%n", threadCounts[k],
+                    replicated[k].perSecond() / local[k].perSecond()));
+        }
+        report.append(String.format("ratio replicated 1-thread p50 / floor p50: %.2f%n", replicated[0].p50() / floor[1]));
         System.out.println(report);
     }
 
-    private static String point(String what, RecoverableMemory rvm, Region r, int threads) throws Exception {
+    /** One measured point: commits per second and latency percentiles in nanoseconds. */
+    private record Point(double perSecond, double p50, double p99) {
+        String format(String what, int threads) {
+            return String.format("%-10s %2d threads: %8.0f commits/s, p50 %6.2f ms, p99 %6.2f ms", what, threads,
+                    perSecond, p50 / 1e6, p99 / 1e6);
+        }
+    }
+
+    private static Point point(RecoverableMemory rvm, Region r, int threads) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder commits = new LongAdder();
         List<long[]> lat = new ArrayList<>();
@@ -113,11 +134,11 @@ class ReplicationBench {
         double secs = (System.nanoTime() - t0) / 1e9;
         long[] all = lat.stream().flatMapToLong(s -> Arrays.stream(s, 0, (int) Math.min(s[s.length - 1], s.length - 1)))
                 .sorted().toArray();
-        return String.format("%-10s %2d threads: %8.0f commits/s, p50 %6.2f ms, p99 %6.2f ms", what, threads,
-                commits.sum() / secs, all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6);
+        return new Point(commits.sum() / secs, all[all.length / 2], all[(int) (all.length * 0.99)]);
     }
 
-    private String floor() throws Exception {
+    /** Records, p50 and p99 (ns) of the two-process append+force floor. */
+    private double[] floor() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 ForceEchoChild.class.getName(), dir.resolve("remote.floor").toString()).redirectErrorStream(true).start();
@@ -156,8 +177,7 @@ class ReplicationBench {
                 }
                 long[] sorted = Arrays.copyOf(lat, n);
                 Arrays.sort(sorted);
-                return String.format("floor (append+force here and, after a loopback round trip, in a child): %d records, "
-                        + "p50 %6.2f ms, p99 %6.2f ms", n, sorted[n / 2] / 1e6, sorted[(int) (n * 0.99)] / 1e6);
+                return new double[] {n, sorted[n / 2], sorted[(int) (n * 0.99)]};
             }
         } finally {
             child.destroyForcibly().waitFor();

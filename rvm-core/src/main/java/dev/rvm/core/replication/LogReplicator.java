@@ -13,11 +13,13 @@ public interface LogReplicator {
     /**
      * Replicates the sealed records {@code records[off, off + len)}, which start at log position {@code startLsn}
      * and directly follow the previous call's. Returns only once a majority of the group holds them durably.
+     * {@code localDurable} is how far this store's own log is forced (every earlier batch ending at or before it is on
+     * this store's disk), which tells a replicator what a snapshot of this store's directory may claim.
      *
      * @throws ReplicationException if that cannot be established (not the leader, no majority in time); the store
      *         then stops, since the batch may or may not be committed
      */
-    void replicate(long startLsn, byte[] records, int off, int len) throws IOException;
+    void replicate(long startLsn, byte[] records, int off, int len, long localDurable) throws IOException;
 
     /**
      * Replicates the creation of a segment, before the store creates it locally.

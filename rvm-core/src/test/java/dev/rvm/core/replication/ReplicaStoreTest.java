@@ -49,8 +49,13 @@ class ReplicaStoreTest {
             this.replicas = replicas;
         }
 
+        long lastDurable;
+
         @Override
-        public void replicate(long startLsn, byte[] records, int off, int len) throws IOException {
+        public void replicate(long startLsn, byte[] records, int off, int len, long localDurable) throws IOException {
+            // the local log is forced at most up to this batch, and never goes back
+            assertTrue(localDurable <= startLsn && localDurable >= lastDurable, localDurable + " at " + startLsn);
+            lastDurable = localDurable;
             if (refuse != null) {
                 throw new ReplicationException(refuse, "refused by the test", null);
             }
@@ -149,7 +154,7 @@ class ReplicaStoreTest {
         List<Long> starts = new ArrayList<>();
         LogReplicator recording = new LogReplicator() {
             @Override
-            public void replicate(long startLsn, byte[] records, int off, int len) {
+            public void replicate(long startLsn, byte[] records, int off, int len, long localDurable) {
                 starts.add(startLsn);
                 batches.add(Arrays.copyOfRange(records, off, off + len));
             }

@@ -284,7 +284,7 @@ public final class LogWriter {
         try {
             if (n > 0) {
                 if (replicator != null) {
-                    replicator.replicate(start, buf, 0, n); // a majority holds it before the local log does
+                    replicator.replicate(start, buf, 0, n, durable); // a majority holds it before the local log does
                 }
                 file.write(start, buf, 0, n);
             }
