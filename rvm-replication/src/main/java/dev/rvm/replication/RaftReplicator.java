@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -42,6 +43,8 @@ final class RaftReplicator implements LogReplicator {
     private final SortedMap<Long, String> segments = new TreeMap<>();
     /** The highest Raft index of a batch this store's log holds forced. */
     private long forcedIndex = -1;
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder replicateNanos = new LongAdder();
 
     RaftReplicator(Replica replica) {
         this.replica = replica;
@@ -54,8 +57,11 @@ final class RaftReplicator implements LogReplicator {
                 forcedIndex = unforced.pollFirst()[0];
             }
         }
+        long t0 = System.nanoTime();
         long index = submit(Entries.batch(startLsn, records, off, len), "log batch [" + startLsn + ", "
                 + (startLsn + len) + ")");
+        replicateNanos.add(System.nanoTime() - t0);
+        batches.increment();
         synchronized (unforced) {
             unforced.addLast(new long[] {index, startLsn + len});
         }
@@ -98,6 +104,16 @@ final class RaftReplicator implements LogReplicator {
         if (why != null) {
             throw new RvmException(ErrorCode.NOT_LEADER, notLeader(why));
         }
+    }
+
+    /** Batches replicated. */
+    long batches() {
+        return batches.sum();
+    }
+
+    /** Time the batches spent from submission to their commit by a majority, in nanoseconds. */
+    long replicateNanos() {
+        return replicateNanos.sum();
     }
 
     /** From now on every call is refused with {@code NOT_LEADER}. */

@@ -72,9 +72,20 @@ public final class Replica implements Closeable {
         CLOSED
     }
 
-    /** A member's view of the group at one moment. */
+    /**
+     * A member's view of the group at one moment.
+     *
+     * @param memberId           this member
+     * @param state              where it stands
+     * @param leaderId           the leader as it last heard, or null
+     * @param term               its current term (-1 when its server is down)
+     * @param appliedIndex       the last Raft entry applied here (-1 when its server is down)
+     * @param replicaLogPosition the log position its replica store has applied to (-1 when it is not following)
+     * @param batchesReplicated  batches its active store replicated in the current activation (0 when not active)
+     * @param replicateNanos     the time those batches spent in Raft: submitted to committed by a majority
+     */
     public record Status(String memberId, State state, String leaderId, long term, long appliedIndex,
-            long replicaLogPosition) {
+            long replicaLogPosition, long batchesReplicated, long replicateNanos) {
     }
 
     private final ReplicaConfig config;
@@ -581,7 +592,9 @@ public final class Replica implements Closeable {
                 position = store.appliedLsn();
             }
         }
-        return new Status(config.memberId(), state, leaderId().orElse(null), term, applied, position);
+        RaftReplicator rep = replicator;
+        return new Status(config.memberId(), state, leaderId().orElse(null), term, applied, position,
+                rep.batches(), rep.replicateNanos());
     }
 
     /** Forces this follower's replica store and moves its head (a checkpoint); false if it is not following. */

@@ -1,6 +1,7 @@
 package dev.rvm.replication;
 
 import dev.rvm.core.CommitMode;
+import dev.rvm.core.LatencyListener;
 import dev.rvm.core.RecoverableMemory;
 import dev.rvm.core.Region;
 import dev.rvm.core.RestoreMode;
@@ -60,14 +61,41 @@ class ReplicationBench {
                 report.append(local[k].format("local", threadCounts[k])).append('\n');
             }
         }
+        Thread.sleep(3000); // let the local store's writes settle before the group starts
         try (Cluster c = new Cluster(dir.resolve("group"), 3, 64 << 20, b -> b)) {
             c.startAll();
             RecoverableMemory rvm = c.awaitActiveStore(Duration.ofSeconds(60));
             rvm.createSegment("accounts", ACCOUNTS * 8L);
             Region r = rvm.map("accounts", 0, ACCOUNTS * 8L);
+            Replica leader = c.awaitLeader(Duration.ofSeconds(60));
+            LongAdder forceNanos = new LongAdder();
+            LongAdder forceCount = new LongAdder();
+            rvm.addLatencyListener(new LatencyListener() {
+                @Override
+                public void completed(Operation operation, long nanos) {
+                }
+
+                @Override
+                public void forced(long nanos) {
+                    forceNanos.add(nanos);
+                    forceCount.increment();
+                }
+            });
             for (int k = 0; k < threadCounts.length; k++) {
+                long f0 = forceNanos.sum();
+                long n0 = forceCount.sum();
+                Replica.Status before = leader.status();
+                long commitsBefore = rvm.statistics().commitsFlush();
                 replicated[k] = point(rvm, r, threadCounts[k]);
-                report.append(replicated[k].format("replicated", threadCounts[k])).append('\n');
+                Replica.Status after = leader.status();
+                long batches = after.batchesReplicated() - before.batchesReplicated();
+                long commits = rvm.statistics().commitsFlush() - commitsBefore;
+                report.append(replicated[k].format("replicated", threadCounts[k]))
+                        .append(String.format("; %.1f commits per Raft entry, %.2f ms mean from submission to majority"
+                                + " commit, %.2f ms mean local force after it", (double) commits / Math.max(1, batches),
+                                (after.replicateNanos() - before.replicateNanos()) / 1e6 / Math.max(1, batches),
+                                (forceNanos.sum() - f0) / 1e6 / Math.max(1, forceCount.sum() - n0)))
+                        .append('\n');
             }
         }
         double[] floor = floor();
