@@ -55,7 +55,7 @@ final class Deployments {
     static final String LAZY_DEFINITION = "    <connection-definition class-name=\"dev.rvm.ra.spi.RvmManagedConnectionFactory\""
             + " jndi-name=\"java:/eis/rvm-lazy\" pool-name=\"RvmLazyPool\" enabled=\"true\">\n"
             + "      <config-property name=\"lazyOnePhaseCommit\">true</config-property>\n"
-            + "      <xa-pool><min-pool-size>0</min-pool-size><max-pool-size>20</max-pool-size></xa-pool>\n"
+            + "      <xa-pool><min-pool-size>0</min-pool-size><max-pool-size>100</max-pool-size></xa-pool>\n"
             + "      <recovery no-recovery=\"false\"><recover-credential><user-name>rvm</user-name>"
             + "<password>rvm</password></recover-credential></recovery>\n"
             + "    </connection-definition>\n";

@@ -63,6 +63,8 @@ class MetricsIT extends DeployedLedger {
         assertEquals("gauge", after.type("rvm_log_used_bytes"));
         assertEquals("gauge", after.type("rvm_in_doubt"));
         assertEquals("gauge", after.type("rvm_in_doubt_oldest_seconds"));
+        assertEquals("gauge", after.type("rvm_commits_unforced_oldest_seconds"));
+        assertEquals(0, after.value("rvm_commits_unforced_oldest_seconds"), "every commit of the ledger is durable");
         // WildFly's own management-model metrics are still exported beside RVM's.
         assertTrue(after.has("datasources_pool_active_count"), "datasource pool metrics");
     }

@@ -29,6 +29,8 @@ package dev.rvm.core;
  * @param deadlocks range lock requests refused as deadlocks
  * @param oldestInDoubtMillis how long the oldest branch now in doubt has been in doubt (0 if none): since its
  *        prepare, or, for a branch rebuilt from the log after a crash, since the store was opened
+ * @param oldestUnforcedCommitMillis how long ago the oldest {@code NO_FLUSH} commit that is not yet durable was made
+ *        (0 if every commit is durable): what a crash now could take
  */
 public record Statistics(
         long commitsFlush,
@@ -55,7 +57,8 @@ public record Statistics(
         long lockWaits,
         long lockTimeouts,
         long deadlocks,
-        long oldestInDoubtMillis) {
+        long oldestInDoubtMillis,
+        long oldestUnforcedCommitMillis) {
 
     /** Fraction of the log in use, 0..1. */
     public double logUse() {

@@ -95,6 +95,32 @@ class CommitLogTest {
         }
     }
 
+    /** The window a crash could take is visible: the age of the oldest lazy commit not yet forced, 0 once forced. */
+    @ParameterizedTest(name = "coalescing={0}")
+    @ValueSource(booleans = {true, false})
+    void statisticsShowTheAgeOfTheOldestLazyCommitNotYetForced(boolean coalescing) throws Exception {
+        try (RecoverableMemory rvm = RecoverableMemory.open(RvmAssertions.small(dir).coalescing(coalescing).build())) {
+            rvm.createSegment("s", 4096);
+            Region r = rvm.map("s", 0, 4096);
+            assertEquals(0, rvm.statistics().oldestUnforcedCommitMillis(), "nothing committed, nothing unforced");
+            long before = System.nanoTime();
+            putLong(rvm, r, 0, 1, CommitMode.NO_FLUSH);
+            Thread.sleep(30);
+            putLong(rvm, r, 8, 2, CommitMode.NO_FLUSH);
+            long age = rvm.statistics().oldestUnforcedCommitMillis();
+            long bound = (System.nanoTime() - before) / 1_000_000;
+            assertTrue(age >= 30 && age <= bound, "the first lazy commit's age: " + age + " ms, at most " + bound);
+            rvm.flush();
+            assertEquals(0, rvm.statistics().oldestUnforcedCommitMillis(), "flush() forced every lazy commit");
+
+            putLong(rvm, r, 0, 3, CommitMode.NO_FLUSH);
+            Thread.sleep(5);
+            assertTrue(rvm.statistics().oldestUnforcedCommitMillis() >= 5, "a new lazy commit is counted again");
+            putLong(rvm, r, 16, 4, CommitMode.FLUSH);
+            assertEquals(0, rvm.statistics().oldestUnforcedCommitMillis(), "a FLUSH commit forces the lazy ones before it");
+        }
+    }
+
     @Test
     void coalescingSavesBytesAgainstTheSameWorkloadWithoutIt() {
         long[] logged = new long[2];

@@ -269,7 +269,8 @@ public final class Engine implements RecoverableMemory {
                 s.forces(), s.records(), s.bytesLogged(), c.bytesSavedIntra.sum(), s.bytesSavedInter(),
                 c.truncations.sum(), c.truncationNanos.sum(), c.lastTruncationNanos, writer.capacity(),
                 s.tail() - s.head(), c.lastRecoveryNanos, c.lastRecoveryRecords, c.lastRecoveryBytes, locks.waits(),
-                locks.timeouts(), locks.deadlocks(), branches.oldestInDoubtMillis());
+                locks.timeouts(), locks.deadlocks(), branches.oldestInDoubtMillis(),
+                writer.oldestUnforcedCommitMillis());
     }
 
     @Override

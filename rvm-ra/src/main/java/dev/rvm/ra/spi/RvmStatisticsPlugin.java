@@ -49,6 +49,8 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
         gauge("InDoubt", "Branches prepared and awaiting the transaction manager's outcome", Statistics::inDoubt);
         gauge("OldestInDoubtMillis", "How long the oldest branch in doubt has been waiting for its outcome (0: none)",
                 Statistics::oldestInDoubtMillis);
+        gauge("OldestUnforcedCommitMillis", "How long ago the oldest NO_FLUSH (lazy) commit not yet durable was made"
+                + " (0: every commit is durable); what a crash now could take", Statistics::oldestUnforcedCommitMillis);
         cumulative("Forces", "Log forces", Statistics::forces);
         cumulative("RecordsWritten", "Log records written", Statistics::recordsWritten);
         cumulative("BytesLogged", "Bytes appended to the log, framing included", Statistics::bytesLogged);

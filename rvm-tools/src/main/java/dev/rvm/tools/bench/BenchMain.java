@@ -117,6 +117,6 @@ public final class BenchMain {
                 + "                 [--accounts=N] [--threads=1,4] [--patterns=sequential,uniform,hot_80_20]\n"
                 + "                 [--modes=flush,no_flush,two_phase] [--log-mib=64] [--recovery-log-mib=256]\n"
                 + "                 [--truncation-latency=true] [--seed=42] [--keep=false]\n"
-                + "Default: the full run of issue 4 (about 2-3 minutes) in ./rvm-bench-data, deleted afterwards.";
+                + "Default: the full run (about 2-3 minutes) in ./rvm-bench-data, deleted afterwards.";
     }
 }

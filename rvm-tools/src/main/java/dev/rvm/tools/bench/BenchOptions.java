@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * What the debit-credit benchmark runs. Immutable; build with {@link #builder()} (every field has a default that
- * gives the full run of issue 4 in a few minutes).
+ * gives the full run in a few minutes).
  *
  * @param dir base directory; each case gets a fresh subdirectory, deleted afterwards. On the real disk by default
  * @param shmDir RAM-backed base directory for the CPU-per-commit cases, or {@code null} to skip them

@@ -24,7 +24,7 @@ import java.util.List;
  */
 final class CaseRunner {
     static final String SEGMENT = "accounts";
-    /** Transactions between two {@code flush()} calls of a {@code NO_FLUSH} case, as issue 4 asks. */
+    /** Transactions between two {@code flush()} calls of a {@code NO_FLUSH} case (the paper's lazy commits made durable in batches). */
     static final int FLUSH_EVERY = 1000;
     /**
      * A NO_FLUSH case times one commit in this many: two clock reads cost about 50 ns here, a tenth of the whole

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The debit-credit benchmark of issue 4, as an API: {@link #run} takes {@link BenchOptions} and returns
+ * The debit-credit benchmark, as an API: {@link #run} takes {@link BenchOptions} and returns
  * {@link BenchResults}; {@link #printTable} prints them with the issue's targets marked met or not met.
  *
  * <p>Order of a run: the disk floor, every case on the disk (a fresh store each),
@@ -138,7 +138,7 @@ public final class DebitCreditBenchmark {
         }
     }
 
-    /** Prints the results table and the targets of issue 4, each marked met or not met. */
+    /** Prints the results table and its targets, each marked met or not met. */
     public static void printTable(BenchResults results, PrintStream out) {
         new ResultTable(results).print(out);
     }

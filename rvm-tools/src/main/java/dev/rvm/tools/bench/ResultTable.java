@@ -3,7 +3,7 @@ package dev.rvm.tools.bench;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** Prints {@link BenchResults} as a table followed by the targets of issue 4. Not thread-safe. */
+/** Prints {@link BenchResults} as a table followed by its targets. Not thread-safe. */
 final class ResultTable {
     private static final double FLUSH_VS_FLOOR = 0.9;
     private static final double GROUP_COMMIT_GAIN = 2.5;
@@ -28,7 +28,7 @@ final class ResultTable {
 
     void print(PrintStream out) {
         BenchOptions o = r.options();
-        out.println("RVM debit-credit benchmark (issue 4)");
+        out.println("RVM debit-credit benchmark");
         out.println("machine: " + r.machine());
         out.printf(Locale.ROOT, "accounts %,d; warm-up %.1f s, measured %.1f s per case; case log %d MiB%n",
                 o.accounts(), o.warmupSeconds(), o.measureSeconds(), o.logSize() >> 20);
@@ -111,7 +111,7 @@ final class ResultTable {
     }
 
     private void printTargets(PrintStream out) {
-        out.println("targets of issue 4:");
+        out.println("targets:");
         BenchResults.Interleaved il = r.interleaved();
         if (il != null) {
             double x1 = il.oneThreadRate() / il.floorRate();

@@ -1,5 +1,5 @@
 /**
- * The debit-credit benchmark of issue 4: a TPC-A-flavoured workload on rvm-core, with the disk's raw
+ * The debit-credit benchmark: a TPC-A-flavoured workload on rvm-core, with the disk's raw
  * append+force rate measured in the same run so that results read as ratios, plus recovery speed, truncation
  * speed, commit latency under truncation and CPU per commit on a RAM-backed directory.
  *

@@ -28,6 +28,7 @@ final class LazyCommits {
     /** True while {@link #record} holds an encoded group not yet sealed into the log. */
     private boolean encoded;
     private long bytesSaved;
+    private long groupsSealed;
 
     /** @param limit bytes of values past which the group is written out */
     LazyCommits(long limit) {
@@ -78,7 +79,18 @@ final class LazyCommits {
             // If sealing fails (log full), the encoded group is kept and sealed first by the next drain.
             sealer.seal(record);
             encoded = false;
+            groupsSealed++;
         }
+    }
+
+    /** Whether no lazy commit waits here (every one so far is sealed into the log). */
+    boolean isEmpty() {
+        return !encoded && group.isEmpty();
+    }
+
+    /** Groups sealed into the log so far: a change tells the writer that the commits waiting here moved on. */
+    long groupsSealed() {
+        return groupsSealed;
     }
 
     /** Bytes that later lazy commits overwrote before their group was written, so were never logged. */

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * last result of each query per session and reuses it while no <em>session</em> commit has touched the table; the
  * commit of a recovered in-doubt transaction is not a session commit, so without {@code OPTIMIZE_REUSE_RESULTS=FALSE}
  * the pooled session goes on returning the trail without the row — until the next write to the table. That was
- * ChaosIT's unexplained "audit behind RVM" (docs/RECOVERY.md).
+ * the cause of what ChaosIT once reported as "audit behind RVM" (docs/RECOVERY.md).
  */
 class AuditTrailAfterCrashTest {
     private static final Path SHIPPED_DATASOURCE = Path.of("../ear/src/main/application/META-INF/ledger-xa-ds.xml");

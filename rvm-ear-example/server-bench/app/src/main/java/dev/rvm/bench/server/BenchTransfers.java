@@ -13,6 +13,8 @@ import jakarta.transaction.RollbackException;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 import java.sql.SQLException;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 /**
@@ -21,12 +23,22 @@ import javax.sql.DataSource;
  * datasource enlist their XA resources in it, and the transaction manager commits one-phase (one resource) or
  * two-phase (both). A failure is a system exception, so the transaction rolls back. Thread-safe as the container
  * uses it (one call per instance at a time).
+ *
+ * <p>The lazy connection factory ({@value #LAZY}) is looked up on first use, not injected: the driver adds its
+ * connection definition to the copy of {@code rvm-ra.rar} it deploys, and with the shipped RAR (which has only
+ * {@code java:/eis/rvm}) this deployment still deploys and every other case runs.
  */
 @Stateless
 public class BenchTransfers {
 
+    /** The JNDI name of the connection definition with {@code lazyOnePhaseCommit} that case rvm-lazy uses. */
+    static final String LAZY = "java:/eis/rvm-lazy";
+
     @Resource(lookup = "java:/eis/rvm")
     private RvmConnectionFactory rvm;
+
+    /** {@link #LAZY}, once looked up by this instance. */
+    private RvmConnectionFactory rvmLazy;
 
     @Resource(lookup = "java:/jdbc/BenchH2XADS")
     private DataSource h2;
@@ -56,6 +68,11 @@ public class BenchTransfers {
                 }
                 case RVM -> {
                     try (RvmConnection r = connect()) {
+                        RvmBalances.transfer(r, from, to, amount);
+                    }
+                }
+                case RVM_LAZY -> {
+                    try (RvmConnection r = connect(lazyFactory())) {
                         RvmBalances.transfer(r, from, to, amount);
                     }
                 }
@@ -134,9 +151,25 @@ public class BenchTransfers {
         return db == BenchDatabase.POSTGRESQL ? pg : h2;
     }
 
+    private RvmConnectionFactory lazyFactory() {
+        if (rvmLazy == null) {
+            try {
+                rvmLazy = InitialContext.doLookup(LAZY);
+            } catch (NamingException e) {
+                throw new EJBException("no " + LAZY + " (the server-bench driver adds it to the RAR it deploys): "
+                        + e, e);
+            }
+        }
+        return rvmLazy;
+    }
+
     private RvmConnection connect() {
+        return connect(rvm);
+    }
+
+    private static RvmConnection connect(RvmConnectionFactory factory) {
         try {
-            return rvm.getConnection();
+            return factory.getConnection();
         } catch (ResourceException e) {
             throw new EJBException("no RVM connection: " + e, e);
         }

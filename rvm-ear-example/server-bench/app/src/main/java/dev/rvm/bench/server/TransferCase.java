@@ -13,6 +13,12 @@ public enum TransferCase {
     NONE("none"),
     /** (1) Both balances in RVM only: one XA resource, one-phase commit. */
     RVM("rvm"),
+    /**
+     * Case (1) through the connection factory {@code java:/eis/rvm-lazy}, whose {@code lazyOnePhaseCommit} makes the
+     * one-phase commit RVM's {@code NO_FLUSH}: the commit returns before its log force, and the adapter's background
+     * flush makes it durable within about {@code lazyFlushMillis}. Same store, region and accounts as case (1).
+     */
+    RVM_LAZY("rvm-lazy"),
     /** (2) Balances in RVM, an audit row in the XA database: two-phase commit. */
     RVM_AUDIT("rvm+audit"),
     /** (3) Both balances in a database table, one row update per account. */
@@ -38,17 +44,20 @@ public enum TransferCase {
     }
 
     /**
-     * The case named {@code label} (as {@link #label()}, case-insensitive; {@code -} accepted for {@code +}).
+     * The case named {@code label} (as {@link #label()}, case-insensitive; {@code -} or a space accepted for the
+     * {@code +} of a label that has one).
      *
      * @throws IllegalArgumentException naming the value and the accepted ones
      */
     public static TransferCase of(String label) {
-        String l = label == null ? "" : label.toLowerCase(Locale.ROOT).replace('-', '+').replace(' ', '+');
+        String exact = label == null ? "" : label.toLowerCase(Locale.ROOT);
+        String plus = exact.replace('-', '+').replace(' ', '+');
         for (TransferCase c : values()) {
-            if (c.label.equals(l)) {
+            if (c.label.equals(exact) || c.label.equals(plus)) {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown case '" + label + "'; one of none, rvm, rvm+audit, db, db+audit, noop+audit");
+        throw new IllegalArgumentException("unknown case '" + label
+                + "'; one of none, rvm, rvm-lazy, rvm+audit, db, db+audit, noop+audit");
     }
 }

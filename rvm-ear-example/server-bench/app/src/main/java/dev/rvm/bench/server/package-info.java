@@ -1,6 +1,6 @@
 /**
  * The bench-only deployment of the in-server benchmark ({@code rvm-bench.war}): the same money transfer done four
- * ways, each in one container-managed JTA transaction whose every commit is durable.
+ * ways, each in one container-managed JTA transaction whose every commit is durable (but case rvm-lazy's, below).
  *
  * <ol start="0">
  *   <li>{@link dev.rvm.bench.server.TransferCase#NONE} — no resource at all: the floor of the server's path;</li>
@@ -11,6 +11,10 @@
  *       account, through the same XA datasource (what a user would pick instead of RVM);</li>
  *   <li>{@link dev.rvm.bench.server.TransferCase#DB_AUDIT} — balances and the audit row in the database.</li>
  * </ol>
+ *
+ * <p>And {@link dev.rvm.bench.server.TransferCase#RVM_LAZY}: case 1 through a connection factory whose one-phase
+ * commit is lazy (RVM's {@code NO_FLUSH}, made durable by the adapter's background flush), so not durable when the
+ * request is answered; the idle-resource case {@link dev.rvm.bench.server.TransferCase#NOOP_AUDIT} bounds case 2.
  *
  * <p>The load comes over HTTP to {@link dev.rvm.bench.server.TransferServlet}, which calls the stateless bean
  * {@link dev.rvm.bench.server.BenchTransfers}; the container starts and ends the transaction. Account ids are

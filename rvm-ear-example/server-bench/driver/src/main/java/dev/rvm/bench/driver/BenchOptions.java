@@ -17,8 +17,8 @@ import java.util.Set;
  * @param portOffset WildFly's port offset
  * @param pgPort PostgreSQL's port
  * @param clients client thread counts, in the order run
- * @param cases case labels ({@code none}, {@code rvm}, {@code rvm+audit}, {@code db}, {@code db+audit},
- *        {@code noop+audit})
+ * @param cases case labels ({@code none}, {@code rvm}, {@code rvm-lazy}, {@code rvm+audit}, {@code db},
+ *        {@code db+audit}, {@code noop+audit})
  * @param dbs databases ({@code h2}, {@code pg})
  * @param warmupSeconds warm-up of every run
  * @param seconds measured time of every run
@@ -29,12 +29,17 @@ import java.util.Set;
  *        default file-per-transaction store
  * @param jfr whether the server runs with a flight recording (profile settings), dumped when it stops
  * @param out where the table is written
+ * @param profile {@code cpu} or {@code wall}: async-profiler runs in the server during the measured window of each
+ *        of {@code profileCases} at 16 clients; empty: no profiling
+ * @param profileCases the cases profiled (default {@code rvm})
+ * @param profiler {@code libasyncProfiler.so} (required with {@code profile})
  */
 record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, int pgPort, List<Integer> clients,
                     List<String> cases, List<String> dbs, int warmupSeconds, int seconds, int accounts, int globalWarmupSeconds,
                     boolean txJournal, boolean jfr,
-                    Path out) {
-    private static final Set<String> CASES = Set.of("none", "rvm", "rvm+audit", "db", "db+audit", "noop+audit");
+                    Path out, String profile, List<String> profileCases, Path profiler) {
+    private static final String ALL_CASES = "none,rvm,rvm-lazy,rvm+audit,db,db+audit,noop+audit";
+    private static final Set<String> CASES = Set.of(ALL_CASES.split(","));
     private static final Set<String> DBS = Set.of("h2", "pg");
 
     /**
@@ -51,7 +56,7 @@ record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, 
             }
             m.put(a.substring(2, eq), a.substring(eq + 1));
         }
-        List<String> cases = names(m, "cases", "none,rvm,rvm+audit,db,db+audit,noop+audit", CASES);
+        List<String> cases = names(m, "cases", ALL_CASES, CASES);
         List<String> dbs = names(m, "dbs", "h2,pg", DBS);
         if (dbs.isEmpty() && cases.stream().anyMatch(BenchOptions::usesDatabase)) {
             throw new IllegalArgumentException("--dbs is empty but --cases " + cases + " need a database");
@@ -68,7 +73,16 @@ record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, 
                 nonNegative("global-warmup", m.getOrDefault("global-warmup", "10")),
                 Boolean.parseBoolean(m.getOrDefault("tx-journal", "false")),
                 Boolean.parseBoolean(m.getOrDefault("jfr", "false")),
-                Path.of(m.getOrDefault("out", "server-bench.txt")));
+                Path.of(m.getOrDefault("out", "server-bench.txt")), profile(m), names(m, "profile-cases", "rvm", CASES),
+                Path.of(m.getOrDefault("profiler", "libasyncProfiler.so")));
+    }
+
+    private static String profile(Map<String, String> m) {
+        String p = m.getOrDefault("profile", "").trim();
+        if (!p.isEmpty() && !p.equals("cpu") && !p.equals("wall")) {
+            throw new IllegalArgumentException("--profile is cpu, wall or empty: " + p);
+        }
+        return p;
     }
 
     /** The databases case {@code c} runs on: every one for cases 2 to 4, one (which it ignores) for the others. */
@@ -76,15 +90,18 @@ record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, 
         return usesDatabase(c) ? dbs : List.of(dbs.isEmpty() ? "h2" : dbs.get(0));
     }
 
-    /** Whether the case {@code label} touches a database (cases 2 to 4); {@code none} and {@code rvm} do not. */
+    /**
+     * Whether the case {@code label} touches a database (cases 2 to 4); {@code none}, {@code rvm} and
+     * {@code rvm-lazy} do not.
+     */
     static boolean usesDatabase(String label) {
-        return !label.equals("none") && !label.equals("rvm");
+        return !label.equals("none") && !label.equals("rvm") && !label.equals("rvm-lazy");
     }
 
     private static List<String> names(Map<String, String> m, String key, String dflt, Set<String> allowed) {
         List<String> out = new ArrayList<>();
         for (String s : split(m.getOrDefault(key, dflt))) {
-            String v = s.replace('-', '+');
+            String v = allowed.contains(s) ? s : s.replace('-', '+');
             if (!allowed.contains(v)) {
                 throw new IllegalArgumentException("--" + key + ": unknown '" + s + "'; one of " + allowed);
             }

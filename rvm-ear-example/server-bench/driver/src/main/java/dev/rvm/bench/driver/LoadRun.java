@@ -1,6 +1,9 @@
 package dev.rvm.bench.driver;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,10 +14,39 @@ import java.util.concurrent.TimeUnit;
 /**
  * One measured run: {@code clients} threads, each on its own kept-alive connection, send transfers between two
  * random accounts back to back (closed loop, no think time) for a warm-up and then for the measured time. Only
- * requests that start and end inside the measured window count; the RVM counters are read at both ends of it.
- * Thread-safe as used: {@link #run} starts its threads and joins them before returning.
+ * requests that start and end inside the measured window count; the RVM counters and the CPU and context-switch
+ * counters of the machine and of the server process ({@link CpuCounters}) are read at both ends of it, and a
+ * {@link Window} (a profiler) is told when it opens and closes. Thread-safe as used: {@link #run} starts its threads
+ * and joins them before returning.
  */
 final class LoadRun {
+    /** How long before the measured window {@link Window#opened} is called (within the warm-up). */
+    private static final long WINDOW_LEAD = TimeUnit.MILLISECONDS.toNanos(500);
+
+    /**
+     * What the main thread does around the measured window: {@link #opened} up to half a second before it (so
+     * that what it costs, e.g. attaching a profiler, is not counted), {@link #closed} after the counters are read
+     * at its end. Called by the thread that called {@link #run}.
+     */
+    interface Window {
+        /** Nothing at either end. */
+        Window NONE = new Window() {
+            @Override
+            public void opened() {
+            }
+
+            @Override
+            public void closed() {
+            }
+        };
+
+        /** The window has opened. */
+        void opened() throws IOException;
+
+        /** The window is closing. */
+        void closed() throws IOException;
+    }
+
     /**
      * What one run measured. Immutable.
      *
@@ -27,9 +59,10 @@ final class LoadRun {
      * @param errors requests answered otherwise inside the window
      * @param firstError the first such answer, or empty
      * @param forces RVM log forces during the window
+     * @param cpu the machine's and the server's CPU time and context switches during the window
      */
     record Result(String transferCase, String db, int clients, long transactions, double seconds, long[] latencies,
-                  long errors, String firstError, long forces) {
+                  long errors, String firstError, long forces, CpuCounters cpu) {
         /** @return committed transfers per second */
         double tps() {
             return transactions / seconds;
@@ -58,16 +91,19 @@ final class LoadRun {
      *
      * @param host server host
      * @param port server HTTP port
-     * @param transferCase case label as the endpoint takes it ({@code rvm}, {@code rvm-audit}, {@code db},
-     *        {@code db-audit})
+     * @param serverPid the server's process id, whose CPU and context switches are read, or -1
+     * @param transferCase case label as the report has it ({@code rvm}, {@code rvm-lazy}, {@code rvm+audit} ...)
      * @param db {@code h2} or {@code pg}
+     * @param window told when the measured window opens and closes
      */
-    static Result run(String host, int port, String transferCase, String db, int clients, int accounts,
-                      long warmupMillis, long measureMillis) throws IOException, InterruptedException {
+    static Result run(String host, int port, long serverPid, String transferCase, String db, int clients,
+                      int accounts, long warmupMillis, long measureMillis, Window window)
+            throws IOException, InterruptedException {
         long begin = System.nanoTime();
         long from = begin + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
         long to = from + TimeUnit.MILLISECONDS.toNanos(measureMillis);
-        String prefix = Control.ROOT + "/transfer?case=" + transferCase + "&db=" + db;
+        String prefix = Control.ROOT + "/transfer?case=" + URLEncoder.encode(transferCase, StandardCharsets.UTF_8)
+                + "&db=" + db;
         Client[] cs = new Client[clients];
         Thread[] ts = new Thread[clients];
         for (int i = 0; i < clients; i++) {
@@ -77,11 +113,19 @@ final class LoadRun {
         }
         Map<String, Long> before;
         Map<String, Long> after;
+        CpuCounters cpu;
+        Path proc = Path.of("/proc");
         try (Control control = new Control(host, port)) {
+            sleepUntil(from - WINDOW_LEAD);
+            window.opened();
             sleepUntil(from);
             before = control.stats();
+            CpuCounters start = CpuCounters.read(proc, serverPid);
             sleepUntil(to);
+            CpuCounters end = CpuCounters.read(proc, serverPid);
             after = control.stats();
+            window.closed();
+            cpu = end.minus(start);
         } finally {
             for (Client c : cs) {
                 c.stop = true;
@@ -113,8 +157,8 @@ final class LoadRun {
         }
         Arrays.sort(all);
         String dbLabel = BenchOptions.usesDatabase(transferCase) ? db : "-";
-        return new Result(transferCase.replace('-', '+'), dbLabel, clients, n, measureMillis / 1000.0, all, errors,
-                firstError, after.get("forces") - before.get("forces"));
+        return new Result(transferCase, dbLabel, clients, n, measureMillis / 1000.0, all, errors, firstError,
+                after.get("forces") - before.get("forces"), cpu);
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {

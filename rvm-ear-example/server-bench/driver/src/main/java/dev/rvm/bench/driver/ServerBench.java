@@ -49,14 +49,27 @@ public final class ServerBench {
                 + " synchronous_commit=on)" : "") + "; " + o.accounts() + " accounts; warm-up " + o.warmupSeconds()
                 + " s, measured " + o.seconds() + " s per run (after a warm-up of " + o.globalWarmupSeconds()
                 + " s per case); closed loop, one kept-alive HTTP connection per client; transaction log: "
-                + (o.txJournal() ? "journal store" : "default file store"));
+                + (o.txJournal() ? "journal store" : "default file store") + "; case rvm-lazy: " + LazyDefinition.JNDI_NAME
+                + " (lazyOnePhaseCommit, the adapter's lazyFlushMillis default)" + (o.profile().isEmpty() ? ""
+                : "; async-profiler (" + o.profile() + ") in the server during " + o.profileCases()
+                + " at " + Report.TARGET_CLIENTS + " clients, which those rows pay for"));
         out.forEach(System.out::println);
         Postgres pg = o.dbs().contains("pg") ? new Postgres(o.postgres(), o.pgPort()) : null;
         Map<String, String> props = Map.of("rvm.bench.pg.port", Integer.toString(o.pgPort()));
-        List<String> jvm = o.jfr() ? List.of("-XX:StartFlightRecording=settings=profile,jdk.FileForce#threshold=0ms,dumponexit=true,filename="
-                + o.wildfly().resolve("server.jfr")) : List.of();
+        List<String> jvm = new ArrayList<>();
+        if (o.jfr()) {
+            jvm.add("-XX:StartFlightRecording=settings=profile,jdk.FileForce#threshold=0ms,dumponexit=true,filename="
+                    + o.wildfly().resolve("server.jfr"));
+        }
+        if (!o.profile().isEmpty()) {
+            // async-profiler's advice: frames between safepoints are attributed to the right line
+            jvm.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"));
+        }
         WildFly wildfly = new WildFly(o.wildfly(), o.portOffset(), props, jvm);
-        Report report = new Report();
+        CpuCounters.ClockTicks tick = CpuCounters.ClockTicks.probe();
+        Report report = new Report(tick);
+        List<Path> profiles = new ArrayList<>();
+        List<String> profileLines = new ArrayList<>();
         boolean clean = true;
         try {
             if (pg != null) {
@@ -66,19 +79,34 @@ public final class ServerBench {
                 wildfly.configure(List.of("/subsystem=transactions:write-attribute(name=use-journal-store,value=true)"));
             }
             wildfly.start(o.archives());
-            System.out.println("WildFly up, pid " + wildfly.serverPid().map(String::valueOf).orElse("?")
-                    + ", http port " + wildfly.httpPort());
+            long pid = wildfly.serverPid().orElse(-1L);
+            System.out.println("WildFly up, pid " + (pid > 0 ? pid : "? (no CPU figures of the server)")
+                    + ", http port " + wildfly.httpPort() + "; " + tick.describe());
             String dbs = String.join(",", o.dbs());
             try (Control control = new Control("localhost", wildfly.httpPort())) {
                 control.setup(o.accounts(), OPENING, dbs);
             }
-            warmUp(o, wildfly.httpPort());
+            warmUp(o, wildfly.httpPort(), pid);
             System.out.println(Report.header());
             for (int clients : o.clients()) {
                 for (String c : o.cases()) {
                     for (String db : o.databasesFor(c)) {
-                        LoadRun.Result r = LoadRun.run("localhost", wildfly.httpPort(), c.replace('+', '-'), db,
-                                clients, o.accounts(), o.warmupSeconds() * 1000L, o.seconds() * 1000L);
+                        ServerProfiler p = null;
+                        if (!o.profile().isEmpty() && clients == Report.TARGET_CLIENTS && o.profileCases().contains(c)
+                                && pid > 0) {
+                            p = new ServerProfiler(o.profiler(), o.profile(), pid, o.out().toAbsolutePath()
+                                    .resolveSibling("profile-" + o.profile() + "-" + c.replace('+', '-') + "-" + db
+                                    + "-" + clients));
+                            profiles.addAll(List.of(p.files()));
+                        }
+                        LoadRun.Result r = LoadRun.run("localhost", wildfly.httpPort(), pid, c, db, clients,
+                                o.accounts(), o.warmupSeconds() * 1000L, o.seconds() * 1000L,
+                                p == null ? LoadRun.Window.NONE : p);
+                        if (p != null) {
+                            profileLines.add("");
+                            profileLines.addAll(ProfileCauses.lines(o.profile() + " " + c + " " + r.db() + " at "
+                                    + clients + " clients", ProfileCauses.sum(p.files()[0]), r, tick));
+                        }
                         report.add(r);
                         System.out.println(report.row(r, db));
                         if (r.errors() > 0) {
@@ -89,6 +117,7 @@ public final class ServerBench {
                 }
             }
             out.addAll(report.lines(o.dbs(), o.clients(), o.cases()));
+            out.addAll(profileLines);
             out.add("");
             clean &= checkTotals(wildfly, o, dbs, out);
             out.add("load average at end " + loadAverage());
@@ -105,19 +134,19 @@ public final class ServerBench {
         Files.createDirectories(o.out().toAbsolutePath().getParent());
         Files.write(o.out(), out);
         System.out.println("written to " + o.out() + (o.jfr() ? "; flight recording " + o.wildfly()
-                .resolve("server.jfr") : ""));
+                .resolve("server.jfr") : "") + (profiles.isEmpty() ? "" : "; profiles " + profiles));
         return clean;
     }
 
     /** Every case at 16 clients, unmeasured: the JIT compilers of a fresh server are busy for a minute or more. */
-    private static void warmUp(BenchOptions o, int port) throws IOException, InterruptedException {
+    private static void warmUp(BenchOptions o, int port, long pid) throws IOException, InterruptedException {
         if (o.globalWarmupSeconds() == 0) {
             return;
         }
         for (String c : o.cases()) {
             for (String db : o.databasesFor(c)) {
-                LoadRun.Result r = LoadRun.run("localhost", port, c.replace('+', '-'), db, Report.TARGET_CLIENTS,
-                        o.accounts(), o.globalWarmupSeconds() * 1000L, 1000);
+                LoadRun.Result r = LoadRun.run("localhost", port, pid, c, db, Report.TARGET_CLIENTS, o.accounts(),
+                        o.globalWarmupSeconds() * 1000L, 1000, LoadRun.Window.NONE);
                 System.out.println("warm-up " + c + " " + r.db() + ": done");
             }
         }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The WildFly the build unpacked, run as {@code bin/standalone.sh} with a port offset, the archives copied into
  * {@code standalone/deployments} before boot so that the deployment scanner deploys them (as {@code -Prun} deploys
- * the RAR). Started in the background; {@link #close()} stops it with SIGTERM (a clean shutdown) and, if it is still
+ * the RAR); the copy of the RAR gets the connection definition of case rvm-lazy ({@link LazyDefinition}). Started in the background; {@link #close()} stops it with SIGTERM (a clean shutdown) and, if it is still
  * there after a minute, kills it. Not thread-safe: the driver's main thread starts and stops it.
  */
 final class WildFly implements AutoCloseable {
@@ -70,6 +70,7 @@ final class WildFly implements AutoCloseable {
         for (String a : ARCHIVES) {
             Files.copy(archives.resolve(a), deployments.resolve(a), StandardCopyOption.REPLACE_EXISTING);
         }
+        LazyDefinition.addToRar(deployments.resolve(ARCHIVES.get(0)));
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(),
                 "-Djboss.socket.binding.port-offset=" + portOffset));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));

@@ -6,7 +6,11 @@
  *
  * <p>Entry point {@link dev.rvm.bench.driver.ServerBench}; {@link dev.rvm.bench.driver.Postgres} and
  * {@link dev.rvm.bench.driver.WildFly} own the two server processes, {@link dev.rvm.bench.driver.LoadRun} one
- * measured run, {@link dev.rvm.bench.driver.Report} the table and the targets;
+ * measured run, {@link dev.rvm.bench.driver.Report} the table and the targets,
+ * {@link dev.rvm.bench.driver.CpuCounters} the machine's and the server's CPU time and context switches from
+ * {@code /proc}, {@link dev.rvm.bench.driver.LazyDefinition} the connection definition of case {@code rvm-lazy}
+ * added to the deployed copy of the RAR, {@link dev.rvm.bench.driver.ServerProfiler} async-profiler in the server
+ * for a measured window;
  * {@link dev.rvm.bench.driver.PostgresCommand} starts and stops the same PostgreSQL for other builds (the integration
  * tests on PostgreSQL). Speed is read only as ratios between
  * cases measured in the same run: the figures depend on the machine, the ratios much less.

@@ -22,10 +22,29 @@ class BenchOptionsTest {
     void defaultsRunEveryCaseOnBothDatabasesAtTheIssuesClientCounts() {
         BenchOptions o = parse();
         assertEquals(List.of(1, 4, 16, 64), o.clients());
-        assertEquals(List.of("none", "rvm", "rvm+audit", "db", "db+audit", "noop+audit"), o.cases());
+        assertEquals(List.of("none", "rvm", "rvm-lazy", "rvm+audit", "db", "db+audit", "noop+audit"), o.cases());
         assertEquals(List.of("h2", "pg"), o.dbs());
         assertEquals(50_000, o.portOffset());
         assertFalse(o.txJournal());
+        assertEquals("", o.profile());
+        assertEquals(List.of("rvm"), o.profileCases());
+    }
+
+    @Test
+    void theLazyCaseKeepsItsDashAndUsesNoDatabase() {
+        BenchOptions o = parse("--cases=rvm-lazy,rvm-audit", "--dbs=pg");
+        assertEquals(List.of("rvm-lazy", "rvm+audit"), o.cases());
+        assertFalse(BenchOptions.usesDatabase("rvm-lazy"));
+        assertEquals(List.of("pg"), o.databasesFor("rvm-lazy"));
+    }
+
+    @Test
+    void theProfileIsCpuWallOrNothing() {
+        assertEquals("cpu", parse("--profile=cpu").profile());
+        assertEquals("", parse("--profile=").profile());
+        assertEquals(List.of("none", "rvm"), parse("--profile=wall", "--profile-cases=none,rvm").profileCases());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--profile=alloc")).getMessage()
+                .contains("--profile"));
     }
 
     @Test

@@ -52,6 +52,7 @@ final class RvmMeters {
         counter("rvm.prepared.rollbacks", Tags.empty(), Statistics::rollbacksPrepared);
         gauge("rvm.in.doubt", Statistics::inDoubt);
         gaugeDouble("rvm.in.doubt.oldest.seconds", s -> s.oldestInDoubtMillis() / 1e3);
+        gaugeDouble("rvm.commits.unforced.oldest.seconds", s -> s.oldestUnforcedCommitMillis() / 1e3);
         counter("rvm.log.forces", Tags.empty(), Statistics::forces);
         counter("rvm.log.records", Tags.empty(), Statistics::recordsWritten);
         counter("rvm.log.written.bytes", Tags.empty(), Statistics::bytesLogged);
