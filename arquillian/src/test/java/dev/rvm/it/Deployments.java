@@ -51,7 +51,7 @@ final class Deployments {
         return rar;
     }
 
-    /** The lazy connection definition {@link #lazyRar()} adds beside {@code java:/eis/rvm}. */
+    /** The lazy connection definition {@link #lazyRar(long)} adds beside {@code java:/eis/rvm}. */
     static final String LAZY_DEFINITION = "    <connection-definition class-name=\"dev.rvm.ra.spi.RvmManagedConnectionFactory\""
             + " jndi-name=\"java:/eis/rvm-lazy\" pool-name=\"RvmLazyPool\" enabled=\"true\">\n"
             + "      <config-property name=\"lazyOnePhaseCommit\">true</config-property>\n"
