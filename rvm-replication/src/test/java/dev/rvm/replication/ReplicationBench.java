@@ -18,13 +18,17 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,13 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One run of the replication benchmark (only with {@code -Drvm.bench=true}; it asserts nothing): debit-credit
  * style {@code FLUSH} commits (two 8-byte ranges) at 1, 4 and 16 threads on a local store and on a three-member group
- * (members in this JVM, on loopback, sharing this machine's disk), 1-thread commit latency, and the floor any
- * majority-replicated commit pays here: a 64-byte record appended and forced by this process and, after a loopback
- * round trip, by a child process, acknowledged when both forces are done.
+ * (members in this JVM, then each in its own JVM, on loopback, sharing this machine's disk), 1-thread commit
+ * latency, and the floor any majority-replicated commit pays here: a 64-byte record appended and forced by this
+ * process and, after a loopback round trip, by a child process, acknowledged when both forces are done. Prints the
+ * ratios, the commits per Raft entry and where a replicated commit spends its time.
  */
 class ReplicationBench {
     private static final long SECONDS = Long.getLong("rvm.benchSeconds", 5);
-    private static final int ACCOUNTS = 100_000;
+    static final int ACCOUNTS = 100_000;
 
     @TempDir
     Path dir;
@@ -98,6 +103,7 @@ class ReplicationBench {
                         .append('\n');
             }
         }
+        Point[] children = inChildJvms(report);
         double[] floor = floor();
         report.append(String.format("floor (a record appended and forced here and, after a loopback round trip, in a"
                 + " child process; acknowledged when both are forced): %.0f records, p50 %6.2f ms, p99 %6.2f ms%n",
@@ -107,18 +113,26 @@ class ReplicationBench {
                     replicated[k].perSecond() / local[k].perSecond()));
         }
         report.append(String.format("ratio replicated 1-thread p50 / floor p50: %.2f%n", replicated[0].p50() / floor[1]));
+        for (int k = 0; k < threadCounts.length && children != null; k++) {
+            report.append(String.format("ratio replicated (child JVMs)/local throughput at %2d threads: %.2f%n",
+                    threadCounts[k], children[k].perSecond() / local[k].perSecond()));
+        }
+        if (children != null) {
+            report.append(String.format("ratio replicated (child JVMs) 1-thread p50 / floor p50: %.2f%n",
+                    children[0].p50() / floor[1]));
+        }
         System.out.println(report);
     }
 
     /** One measured point: commits per second and latency percentiles in nanoseconds. */
-    private record Point(double perSecond, double p50, double p99) {
+    record Point(double perSecond, double p50, double p99) {
         String format(String what, int threads) {
             return String.format("%-10s %2d threads: %8.0f commits/s, p50 %6.2f ms, p99 %6.2f ms", what, threads,
                     perSecond, p50 / 1e6, p99 / 1e6);
         }
     }
 
-    private static Point point(RecoverableMemory rvm, Region r, int threads) throws Exception {
+    static Point point(RecoverableMemory rvm, Region r, int threads) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder commits = new LongAdder();
         List<long[]> lat = new ArrayList<>();
@@ -163,6 +177,60 @@ class ReplicationBench {
         long[] all = lat.stream().flatMapToLong(s -> Arrays.stream(s, 0, (int) Math.min(s[s.length - 1], s.length - 1)))
                 .sorted().toArray();
         return new Point(commits.sum() / secs, all[all.length / 2], all[(int) (all.length * 0.99)]);
+    }
+
+    /**
+     * The same points with the three members in three JVMs, the load in the leader's (as an application server
+     * would run it); null if no leader reported within the limit.
+     */
+    private Point[] inChildJvms(StringBuilder report) throws Exception {
+        Map<String, String> peers = new LinkedHashMap<>();
+        for (int i = 0; i < 3; i++) {
+            peers.put("m" + i, "127.0.0.1:" + Cluster.freePort());
+        }
+        StringBuilder p = new StringBuilder();
+        peers.forEach((k, v) -> p.append(p.length() == 0 ? "" : ",").append(k).append('=').append(v));
+        UUID group = UUID.randomUUID();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<Process> procs = new ArrayList<>();
+        try {
+            for (String id : peers.keySet()) {
+                procs.add(new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                        BenchMemberChild.class.getName(), id, p.toString(), group.toString(),
+                        dir.resolve("children").resolve(id).toString(), dir.resolve("result-" + id).toString())
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("child-" + id + ".out").toFile()).start());
+            }
+            long deadline = System.nanoTime() + (120 + 3 * SECONDS + 30) * 1_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                for (String id : peers.keySet()) {
+                    Path f = dir.resolve("result-" + id);
+                    if (Files.exists(f) && Files.readString(f).contains("DONE")) {
+                        Point[] points = new Point[3];
+                        int k = 0;
+                        for (String line : Files.readAllLines(f)) {
+                            if (line.startsWith("POINT ")) {
+                                String[] w = line.split(" ");
+                                points[k] = new Point(Double.parseDouble(w[2]), Double.parseDouble(w[3]),
+                                        Double.parseDouble(w[4]));
+                                long batches = Long.parseLong(w[5]);
+                                report.append(points[k].format("replicated (child JVMs)", Integer.parseInt(w[1])))
+                                        .append(String.format("; %.2f ms mean from submission to majority commit%n",
+                                                Long.parseLong(w[6]) / 1e6 / Math.max(1, batches)));
+                                k++;
+                            }
+                        }
+                        return points;
+                    }
+                }
+                Thread.sleep(200);
+            }
+            report.append("replicated (child JVMs): no leader reported within the limit\n");
+            return null;
+        } finally {
+            for (Process c : procs) {
+                c.destroyForcibly().waitFor();
+            }
+        }
     }
 
     /** Records, p50 and p99 (ns) of the two-process append+force floor. */
