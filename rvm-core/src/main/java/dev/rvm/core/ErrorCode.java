@@ -82,6 +82,10 @@ public enum ErrorCode {
     ASSOCIATED_ELSEWHERE(1034),
     /** Use of a region that was unmapped, or whose store was closed. */
     REGION_UNMAPPED(1035),
+    /** A replicated store whose member is not (or no longer) the group's leader: it refuses work (fenced). */
+    NOT_LEADER(1036),
+    /** A replicated store could not get its log committed by a majority of the group within the commit timeout. */
+    NO_QUORUM(1037),
     /** A recoverable heap has no free block large enough for an allocation. */
     HEAP_FULL(1101),
     /** A region does not hold a recoverable heap or structure, or its metadata is damaged. */

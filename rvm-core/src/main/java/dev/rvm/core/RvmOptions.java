@@ -2,6 +2,7 @@ package dev.rvm.core;
 
 import dev.rvm.core.io.FileStorage;
 import dev.rvm.core.io.Storage;
+import dev.rvm.core.replication.LogReplicator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -31,6 +32,7 @@ public final class RvmOptions {
     private final Executor truncationExecutor;
     private final boolean createIfMissing;
     private final boolean groupCommitWait;
+    private final LogReplicator replicator;
 
     private RvmOptions(Builder b) {
         this.directory = b.directory;
@@ -45,6 +47,7 @@ public final class RvmOptions {
         this.truncationExecutor = b.truncationExecutor;
         this.createIfMissing = b.createIfMissing;
         this.groupCommitWait = b.groupCommitWait;
+        this.replicator = b.replicator;
     }
 
     /** A builder for a store in {@code directory}. */
@@ -121,6 +124,11 @@ public final class RvmOptions {
         return groupCommitWait;
     }
 
+    /** Where the log's sealed records are replicated before they are acknowledged; {@code null} for none. */
+    public LogReplicator replicator() {
+        return replicator;
+    }
+
     /** Builder of {@link RvmOptions}. Not thread-safe. */
     public static final class Builder {
         private final Path directory;
@@ -135,6 +143,7 @@ public final class RvmOptions {
         private Executor truncationExecutor;
         private boolean createIfMissing = true;
         private boolean groupCommitWait = true;
+        private LogReplicator replicator;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -212,6 +221,12 @@ public final class RvmOptions {
         /** Whether group commit waits briefly for other active transactions; default on. */
         public Builder groupCommitWait(boolean on) {
             this.groupCommitWait = on;
+            return this;
+        }
+
+        /** Replicates the log through {@code r} (see {@link dev.rvm.core.replication}); default none. */
+        public Builder replicator(LogReplicator r) {
+            this.replicator = r;
             return this;
         }
 

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class ApiBoundaryTest {
     /** The modules built on rvm-core (their main and test sources). */
-    private static final List<String> OTHER_MODULES = List.of("rvm-ra", "rvm-tools", "rvm-ear-example", "arquillian");
+    private static final List<String> OTHER_MODULES = List.of("rvm-ra", "rvm-replication", "rvm-tools", "rvm-ear-example",
+            "arquillian");
     private static final Pattern INTERNAL = Pattern.compile("\\bdev\\.rvm\\.core\\.internal\\b");
     /** The public heap and the structures on it, named in code (comments may point a reader at them). */
     private static final Pattern PUBLIC_HEAP = Pattern.compile(

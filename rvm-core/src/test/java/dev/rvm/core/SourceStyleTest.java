@@ -20,13 +20,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The style rules a reviewer would otherwise have to remember, checked on the sources of rvm-core, rvm-ra and
- * rvm-tools (main and test): no tab and no trailing blank; imports static first, each group sorted; and a type named
- * by its simple name after an import, never by its fully qualified name in the code, unless two types of the same
- * simple name meet in one file. Not a formatter: it rewrites nothing, it fails and names the lines.
+ * The style rules a reviewer would otherwise have to remember, checked on the sources of rvm-core, rvm-ra,
+ * rvm-replication and rvm-tools (main and test): no tab and no trailing blank; imports static first, each group
+ * sorted; and a type named by its simple name after an import, never by its fully qualified name in the code, unless
+ * two types of the same simple name meet in one file. Not a formatter: it rewrites nothing, it fails and names the
+ * lines.
  */
 class SourceStyleTest {
-    private static final List<String> MODULES = List.of("rvm-core", "rvm-ra", "rvm-tools");
+    private static final List<String> MODULES = List.of("rvm-core", "rvm-ra", "rvm-replication", "rvm-tools");
     /** A qualified type name: lower-case package parts, then a capitalised type. */
     private static final Pattern QUALIFIED = Pattern.compile(
             "(?<![\\w.@\"])((?:java|javax|jakarta|dev|org|com)\\.(?:[a-z_][a-z0-9_]*\\.)+)([A-Z]\\w*)");

@@ -13,10 +13,11 @@ import picocli.CommandLine.Spec;
  * run commands in-process with it); an instance runs one command on one thread.
  */
 @Command(name = "rvm-tools", mixinStandardHelpOptions = true, version = "rvm-tools 0.1.0",
-        description = "Inspect, check and repair an RVM store.",
+        description = "Inspect, check and repair an RVM store; run a witness of a replicated store and show its group.",
         subcommands = {CreateLogCommand.class, CreateSegmentCommand.class, StatusCommand.class, DumpCommand.class,
                 VerifyCommand.class, RecoverCommand.class, TruncateCommand.class, InDoubtCommand.class,
-                StatsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                StatsCommand.class, BenchCommand.class, WitnessCommand.class, GroupStatusCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok/clean, 1 needs attention, 2 bad command line, 3 not a store,",
                 "4 damaged, 5 held by a running process, 6 I/O error, 7 refused, 70 internal error."})
 public final class RvmTool implements Runnable {
@@ -48,6 +49,9 @@ public final class RvmTool implements Runnable {
     public static void main(String[] args) {
         // The tool reports what the engine did itself; the engine's INFO lines would repeat it on stderr.
         ENGINE_LOG.setLevel(Level.WARNING);
+        // Ratis (witness, group-status) logs through SLF4J to standard error: warnings and errors only.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         System.exit(commandLine().execute(args));
     }
 }

@@ -16,6 +16,7 @@ import dev.rvm.core.internal.log.LogFormat;
 import dev.rvm.core.internal.log.LogRecord;
 import dev.rvm.core.internal.log.LogWriter;
 import dev.rvm.core.internal.log.RecordBuilder;
+import dev.rvm.core.replication.ReplicationException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
@@ -78,7 +79,8 @@ public final class Engine implements RecoverableMemory {
             writer = new LogWriter(log, storeIdLow(), epoch, head, rr.tail(), options.coalescing(),
                     options.lazyBufferLimit(), options.logFullTimeout().toNanos(), this::logSpaceNeeded);
             writer.onForce(latencyListeners::forced);
-            guard = new StoreGuard(options.directory(), writer);
+            writer.replicateTo(options.replicator());
+            guard = new StoreGuard(options.directory(), writer, options.replicator());
             mappings = new Mappings(segments, status, locks, writer, segmentLock, this::truncate, guard, threads);
             branches = new Branches(writer, guard, mappings, locks, options.rangeLocks(), segments, counters);
             truncator = new Truncator(writer, log, storeIdLow(), status, segments, branches, guard, counters,
@@ -162,7 +164,12 @@ public final class Engine implements RecoverableMemory {
     public void createSegment(String name, long size) {
         guard.checkUsable();
         try {
+            if (options.replicator() != null) {
+                options.replicator().segmentCreated(name, size);
+            }
             segments.create(name, size);
+        } catch (ReplicationException e) {
+            throw new RvmException(e.code(), e.getMessage(), e);
         } catch (IOException e) {
             throw new RvmException(ErrorCode.IO_ERROR, "creating segment '" + name + "' failed: " + e, e);
         }

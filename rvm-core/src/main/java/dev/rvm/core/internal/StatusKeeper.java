@@ -37,6 +37,11 @@ final class StatusKeeper {
         write(current.next(head, current.epoch(), current.segments()).withRecovery(millis, records));
     }
 
+    /** Moves the head and sets the epoch, forced: a replica's checkpoint (see {@link Follower}). */
+    synchronized void checkpoint(long head, int epoch) throws IOException {
+        write(current.next(head, epoch, current.segments()));
+    }
+
     /** Adds a segment entry if the table has room; false if it does not. */
     synchronized boolean addSegment(StatusBlock.Segment s) throws IOException {
         List<StatusBlock.Segment> segs = new ArrayList<>(current.segments());

@@ -64,7 +64,7 @@ public final class StoreFiles {
             LogFile log = new LogFile(f, f.size());
             try {
                 if (o.createIfMissing() && incompleteCreation(log)) {
-                    writeInitialStatus(f, f.size());
+                    writeInitialStatus(f, f.size(), 0);
                 }
                 StatusBlock st = readStatus(log, logPath);
                 return new Opened(lock, log, st);
@@ -118,24 +118,29 @@ public final class StoreFiles {
 
     /** Creates a new empty log of {@code size} bytes with a fresh store id, durably. */
     public static long createLog(Storage storage, Path logPath, long size) throws IOException {
+        return createLog(storage, logPath, size, 0);
+    }
+
+    /**
+     * Creates a new empty log of {@code size} bytes with store id {@code storeId} (0: a fresh random one), durably.
+     * The members of a replicated store share one id.
+     */
+    public static long createLog(Storage storage, Path logPath, long size, long storeId) throws IOException {
         if (size < RvmOptions.MIN_LOG_SIZE) {
             throw new RvmException(ErrorCode.BAD_OPTION, "log size must be at least " + RvmOptions.MIN_LOG_SIZE
                     + " bytes, got " + size);
         }
-        long storeId;
         // Storage.create writes the whole file out as zeros: a sparse log would make the file system allocate blocks
         // as appends reach them, and each allocation turns a commit's force into a journal commit.
         try (StorageFile f = storage.create(logPath, size)) {
             // A crash before the status blocks are forced leaves an all-zero file, which open() recognises and
             // initialises.
-            storeId = writeInitialStatus(f, size);
+            return writeInitialStatus(f, size, storeId);
         }
-        return storeId;
     }
 
-    /** Writes both status copies of a new, empty log with a fresh store id, forced; returns the id. */
-    private static long writeInitialStatus(StorageFile f, long size) throws IOException {
-        long storeId = 0;
+    /** Writes both status copies of a new, empty log with {@code storeId} (0: a fresh one), forced; returns the id. */
+    private static long writeInitialStatus(StorageFile f, long size, long storeId) throws IOException {
         SecureRandom random = new SecureRandom();
         while (storeId == 0) {
             storeId = random.nextLong();

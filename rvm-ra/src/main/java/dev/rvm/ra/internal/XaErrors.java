@@ -68,6 +68,8 @@ public final class XaErrors {
             case SEGMENT_CORRUPT:
             case NOT_A_STORE_FILE:
             case UNSUPPORTED_VERSION:
+            case NOT_LEADER: // a replicated store's member that is not the leader: another member serves
+            case NO_QUORUM: // no majority in time: the outcome is the group's to decide, so the branch may be in doubt
                 return XAException.XAER_RMFAIL;
             default:
                 return XAException.XAER_RMERR;

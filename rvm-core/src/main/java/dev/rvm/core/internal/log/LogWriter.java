@@ -2,6 +2,8 @@ package dev.rvm.core.internal.log;
 
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
+import dev.rvm.core.replication.LogReplicator;
+import dev.rvm.core.replication.ReplicationException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
@@ -68,6 +70,14 @@ public final class LogWriter {
     private volatile LongConsumer forceListener = nanos -> { };
     private long records;
     private long bytesLogged;
+
+    /** Where each written batch goes before the local log (null: not replicated); set once after construction. */
+    private volatile LogReplicator replicator;
+
+    /** Replicates every batch through {@code r} before writing it locally (see {@code dev.rvm.core.replication}). */
+    public void replicateTo(LogReplicator r) {
+        this.replicator = r;
+    }
 
     /** Sets what is told the duration of every force (called without the writer's lock held). */
     public void onForce(LongConsumer listener) {
@@ -302,6 +312,9 @@ public final class LogWriter {
         IOException failed = null;
         try {
             if (n > 0) {
+                if (replicator != null) {
+                    replicator.replicate(start, buf, 0, n, durable); // a majority holds it before the local log does
+                }
                 file.write(start, buf, 0, n);
             }
             if (force) {
@@ -454,6 +467,9 @@ public final class LogWriter {
     }
 
     private RvmException failed() {
+        if (failure instanceof ReplicationException r) {
+            return new RvmException(r.code(), r.getMessage() + "; the store stopped", r);
+        }
         return new RvmException(ErrorCode.STORE_FAILED,
                 "the log could not be written or forced; the store stopped and must be reopened to recover", failure);
     }
