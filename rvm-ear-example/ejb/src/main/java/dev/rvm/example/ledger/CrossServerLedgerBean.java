@@ -40,15 +40,34 @@ public class CrossServerLedgerBean {
                 context::setRollbackOnly);
     }
 
-    /** @return the other server's node name; fails if it cannot be reached */
+    /**
+     * @return the other server's node name
+     * @throws LedgerException {@code NO_PEER} if there is no other server to reach (an application exception, so
+     *         that a page asking on a single server does not log an error each time)
+     */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public String peerNode() {
-        return PeerLedger.lookup().node();
+        try {
+            return PeerLedger.lookup().node();
+        } catch (LedgerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new LedgerException(LedgerException.Reason.NO_PEER, "no ledger on another server: " + e, e);
+        }
     }
 
-    /** @return the other server's accounts, read there in a transaction of its own */
+    /**
+     * @return the other server's accounts, read there in a transaction of its own
+     * @throws LedgerException {@code NO_PEER} as {@link #peerNode}
+     */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public List<Balance> peerBalances() {
-        return PeerLedger.lookup().balances();
+        try {
+            return PeerLedger.lookup().balances();
+        } catch (LedgerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new LedgerException(LedgerException.Reason.NO_PEER, "no ledger on another server: " + e, e);
+        }
     }
 }

@@ -102,6 +102,8 @@ public class LedgerResource {
         try {
             peer.put("node", crossServer.peerNode());
             peer.put("accounts", crossServer.peerBalances());
+        } catch (LedgerException e) {
+            peer.put("error", e.getMessage());
         } catch (RuntimeException e) {
             Throwable cause = e instanceof EJBException && e.getCause() != null ? e.getCause() : e;
             peer.put("error", cause.toString());
