@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code rvm.it.bPortOffset}), the example's two-server EAR on both: A's ledger debits A's RVM, writes A's audit row
  * and calls B's {@code RemoteLedgerBean} ({@code MANDATORY}) over EJB remoting, which credits B's RVM and writes B's
  * audit row in the propagated transaction. Commits from both entry points (EJB and CDI) and both ways (A to B, B to
- * A) show on both servers; each way of rolling back — A marks rollback-only, B's bean throws, B's range lock times
- * out — leaves nothing on either; after each, nothing is in doubt on either server.
+ * A) show on both servers; each way of rolling back, both ways — the sender marks rollback-only, the receiver's
+ * bean throws, the receiver's range lock times out — leaves nothing on either; after each, nothing is in doubt on
+ * either server.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -66,38 +67,49 @@ class TwoServersIT {
     }
 
     @Test
-    void overdraftOnAMarksRollbackOnlyAndNeitherServerKeepsAnything() throws Exception {
+    void overdraftOnTheSenderMarksRollbackOnlyAndNeitherServerKeepsAnything() throws Exception {
         assertRolledBack(() -> a.peerTransfer("erin", "frank", 1_000_000, "overdraft", "ejb"), 409);
         assertRolledBack(() -> a.peerTransfer("erin", "frank", 1_000_000, "overdraft", "cdi"), 409);
+        assertRolledBack(() -> b.peerTransfer("erin", "frank", 1_000_000, "overdraft on B", "ejb"), 409);
     }
 
     @Test
-    void unknownAccountOnBThrowsThereAndNeitherServerKeepsAnything() throws Exception {
+    void unknownAccountOnTheReceiverThrowsThereAndNeitherServerKeepsAnything() throws Exception {
         assertRolledBack(() -> a.peerTransfer("grace", "nobody", 9, "unknown on B", "ejb"), 404);
         assertRolledBack(() -> a.peerTransfer("grace", "nobody", 9, "unknown on B", "cdi"), 404);
+        assertRolledBack(() -> b.peerTransfer("grace", "nobody", 9, "unknown on A", "ejb"), 404);
     }
 
     @Test
-    void lockTimeoutOnBRollsBackBothServersAndTheRangeIsLockableAfterwards() throws Exception {
+    void lockTimeoutOnTheReceiverRollsBackBothServersAndTheRangeIsLockableAfterwards() throws Exception {
+        lockTimeoutOnTheReceiver(a, b, "to B");
+        lockTimeoutOnTheReceiver(b, a, "to A");
+    }
+
+    /**
+     * {@code receiver}'s heidi is locked for longer than the adapter's lock timeout (10 s), in a transaction of the
+     * receiver's own, while {@code sender} transfers to it: the credit times out on the receiver, both servers roll
+     * back; once the lock is released, the same transfer commits.
+     */
+    private void lockTimeoutOnTheReceiver(LedgerClient sender, LedgerClient receiver, String way) throws Exception {
         Map<String, Long> before = TwoServers.balances();
         long auditA = a.audit().rows();
         long auditB = b.audit().rows();
-        // B's heidi locked for longer than the adapter's lock timeout (10 s), in a transaction of B's own.
         CompletableFuture<HttpResponse<String>> hold = CompletableFuture.supplyAsync(() -> {
             try {
-                return b.twoProbe("hold", "account=heidi&millis=15000");
+                return receiver.twoProbe("hold", "account=heidi&millis=15000");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
         Thread.sleep(1000);
-        HttpResponse<String> r = a.peerTransfer("heidi", "heidi", 4, "lock times out on B", "ejb");
-        assertEquals(503, r.statusCode(), r.body());
+        HttpResponse<String> r = sender.peerTransfer("heidi", "heidi", 4, "lock times out " + way, "ejb");
+        assertEquals(503, r.statusCode(), way + ": " + r.body());
         assertEquals(200, hold.get().statusCode(), hold.get().body());
         assertEquals(before, TwoServers.balances());
         assertEquals(auditA, a.audit().rows());
         assertEquals(auditB, b.audit().rows());
-        assertOk(a.peerTransfer("heidi", "heidi", 4, "after the lock timeout", "ejb"));
+        assertOk(sender.peerTransfer("heidi", "heidi", 4, "after the lock timeout " + way, "ejb"));
         TwoServers.assertConsistent();
         assertNothingInDoubt();
     }
