@@ -1,10 +1,11 @@
 package dev.rvm.it;
 
-import dev.rvm.it.probe.HaltProbeRecovery;
+import dev.rvm.it.probe.BlockPoint;
+import dev.rvm.it.probe.BlockProbeRecovery;
 import dev.rvm.it.probe.HaltingXAResource;
 import dev.rvm.it.probe.PeerProbe;
 import dev.rvm.it.probe.PeerProbeBean;
-import dev.rvm.it.probe.PhaseHaltingXAResource;
+import dev.rvm.it.probe.PhaseBlockingXAResource;
 import dev.rvm.it.probe.ProbeServlet;
 import dev.rvm.it.probe.TwoServerProbeServlet;
 import java.io.ByteArrayOutputStream;
@@ -83,13 +84,13 @@ final class Deployments {
     }
 
     /**
-     * The two-server probe: transfers that halt either JVM at a chosen point, with the resource that halts and its
+     * The two-server probe: transfers that block either server at a chosen point, with the resource that blocks and its
      * recovery; its remote calls, like the ledger's, go to the other server through the outbound connection.
      */
     static WebArchive twoServerProbe() {
         return ShrinkWrap.create(WebArchive.class, TWO_SERVER_PROBE)
                 .addClasses(TwoServerProbeServlet.class, PeerProbe.class, PeerProbeBean.class,
-                        PhaseHaltingXAResource.class, HaltProbeRecovery.class)
+                        PhaseBlockingXAResource.class, BlockPoint.class, BlockProbeRecovery.class)
                 .addAsWebInfResource(new StringAsset("<jboss-ejb-client xmlns=\"urn:jboss:ejb-client:1.2\">"
                         + "<client-context><ejb-receivers exclude-local-receiver=\"true\">"
                         + "<remoting-ejb-receiver outbound-connection-ref=\"rvm-ledger-peer\"/>"

@@ -84,6 +84,31 @@ final class TwoServers {
         s.awaitGone();
     }
 
+    /**
+     * Waits until both ledgers' balances can be read again, for at most {@code boundMillis}, and returns how long it
+     * took: reading takes a shared lock on every account, so it waits while an account is locked by a transaction
+     * that a dead server began (until that transaction's timeout) or by a branch in doubt (until its outcome).
+     */
+    static long awaitReadable(long boundMillis) throws Exception {
+        long start = System.currentTimeMillis();
+        String last = "";
+        while (System.currentTimeMillis() - start < boundMillis) {
+            boolean all = true;
+            for (Server s : List.of(A, B)) {
+                var r = s.client().get("rvm-ledger/api/accounts");
+                if (r.statusCode() != 200) {
+                    all = false;
+                    last = s.node + ": " + r.statusCode() + " " + r.body();
+                }
+            }
+            if (all) {
+                return System.currentTimeMillis() - start;
+            }
+            Thread.sleep(500);
+        }
+        return fail("balances not readable within " + boundMillis + " ms: " + last);
+    }
+
     /** Balances of both servers, by {@code account@node}. */
     static Map<String, Long> balances() throws Exception {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -175,6 +200,11 @@ final class TwoServers {
 
         Path log() {
             return home.resolve("standalone/log/server.log");
+        }
+
+        /** The file the two-server probe writes when it blocks at the chosen point ({@code BlockPoint}). */
+        Path blockMarker() {
+            return home.resolve("standalone/data/rvm-probe-blocked");
         }
 
         /** Writes the RAR, the ledger and the probes into {@code standalone/deployments} if they are not there. */

@@ -9,13 +9,13 @@ import jakarta.ejb.Startup;
 import javax.transaction.xa.XAResource;
 
 /**
- * Registers {@link PhaseHaltingXAResource}'s recovery with Narayana's XA recovery module while the two-server probe
- * is deployed (it is deployed again at every boot), so that recovery finds the halted resource's Xids and finishes
+ * Registers {@link PhaseBlockingXAResource}'s recovery with Narayana's XA recovery module while the two-server probe
+ * is deployed (it is deployed again at every boot), so that recovery finds the blocking resource's Xids and finishes
  * its branches like any other. Thread-safe: the container calls it once at start and once at stop.
  */
 @Singleton
 @Startup
-public class HaltProbeRecovery {
+public class BlockProbeRecovery {
     private final XAResourceRecoveryHelper helper = new XAResourceRecoveryHelper() {
         @Override
         public boolean initialise(String p) {
@@ -24,7 +24,7 @@ public class HaltProbeRecovery {
 
         @Override
         public XAResource[] getXAResources() {
-            return new XAResource[] {new PhaseHaltingXAResource(PhaseHaltingXAResource.Phase.NONE)};
+            return new XAResource[] {new PhaseBlockingXAResource(PhaseBlockingXAResource.Phase.NONE)};
         }
     };
 

@@ -7,25 +7,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
 /**
- * An XA resource that halts the JVM when the transaction manager calls it in a chosen phase, and that the transaction
- * manager can recover after the restart, like WildFly's {@code PersistentTestXAResource}: at prepare it writes its
- * Xid to a file under {@code jboss.server.data.dir/rvm-halt-probe}, commit and rollback delete the file, and
- * {@link #recover} lists the files (registered with Narayana by {@link HaltProbeRecovery}). So a kill in commit leaves
- * no participant that recovery cannot finish: everything the test sees afterwards is the ledger's. Where it sits in
- * the transaction's enlistment order decides what has happened when it halts (resources are prepared and committed in
- * the order they were enlisted). One instance per transaction, or one for recovery; not thread-safe.
+ * An XA resource that blocks (until the test SIGKILLs the JVM, see {@link BlockPoint}) when the transaction manager
+ * calls it in a chosen phase, and that the transaction manager can recover after the restart, like WildFly's
+ * {@code PersistentTestXAResource}: at prepare it writes its Xid to a file under
+ * {@code jboss.server.data.dir/rvm-block-probe}, commit and rollback delete the file, and {@link #recover} lists the
+ * files (registered with Narayana by {@link BlockProbeRecovery}). So a kill in commit leaves no participant that
+ * recovery cannot finish: everything the test sees afterwards is the ledger's. Where it sits in the transaction's
+ * enlistment order decides what has happened when it blocks (resources are prepared and committed in the order they
+ * were enlisted). One instance per transaction, or one for recovery; not thread-safe.
  */
-public final class PhaseHaltingXAResource implements XAResource {
-    private static final Logger LOG = Logger.getLogger(PhaseHaltingXAResource.class.getName());
-
-    /** Where the JVM halts. */
+public final class PhaseBlockingXAResource implements XAResource {
+    /** Where the resource blocks. */
     public enum Phase {
         /** In prepare: the resources enlisted before this one have prepared; no log record yet. */
         PREPARE,
@@ -38,13 +36,13 @@ public final class PhaseHaltingXAResource implements XAResource {
     private final Phase phase;
     private int timeout;
 
-    /** @param phase where to halt */
-    public PhaseHaltingXAResource(Phase phase) {
+    /** @param phase where to block */
+    public PhaseBlockingXAResource(Phase phase) {
         this.phase = phase;
     }
 
     static Path directory() {
-        return Path.of(System.getProperty("jboss.server.data.dir"), "rvm-halt-probe");
+        return Path.of(System.getProperty("jboss.server.data.dir"), "rvm-block-probe");
     }
 
     @Override
@@ -58,7 +56,7 @@ public final class PhaseHaltingXAResource implements XAResource {
     @Override
     public int prepare(Xid xid) throws XAException {
         if (phase == Phase.PREPARE) {
-            halt("prepare", xid);
+            BlockPoint.blockUntilKilled("prepare of " + xid);
         }
         try {
             Files.createDirectories(directory());
@@ -72,7 +70,7 @@ public final class PhaseHaltingXAResource implements XAResource {
     @Override
     public void commit(Xid xid, boolean onePhase) throws XAException {
         if (phase == Phase.COMMIT) {
-            halt("commit", xid);
+            BlockPoint.blockUntilKilled("commit of " + xid);
         }
         forget(xid);
     }
@@ -109,7 +107,7 @@ public final class PhaseHaltingXAResource implements XAResource {
 
     @Override
     public boolean isSameRM(XAResource other) {
-        return other instanceof PhaseHaltingXAResource;
+        return other instanceof PhaseBlockingXAResource;
     }
 
     @Override
@@ -121,11 +119,6 @@ public final class PhaseHaltingXAResource implements XAResource {
     public boolean setTransactionTimeout(int seconds) {
         timeout = seconds;
         return true;
-    }
-
-    private static void halt(String where, Xid xid) {
-        LOG.warning(() -> "halting the JVM in " + where + " of " + xid);
-        Runtime.getRuntime().halt(1);
     }
 
     private static Path file(Xid xid) {

@@ -23,22 +23,24 @@ import javax.naming.InitialContext;
 
 /**
  * The two-server probe, deployed on both servers as {@code rvm-two-probe.war}.
- * {@code POST /two/halt?at=POINT&from=&to=&amount=}: a transfer from this server's {@code from} to the other server's {@code to} through the ledger's
- * {@link CrossServerLedgerBean}, in a transaction begun here, that halts one of the two JVMs at {@code POINT}:
+ * {@code POST /two/block?at=POINT&from=&to=&amount=}: a transfer from this server's {@code from} to the other
+ * server's {@code to} through the ledger's {@link CrossServerLedgerBean}, in a transaction begun here, that stops one
+ * of the two servers at {@code POINT} and blocks there (see {@link BlockPoint}) until the test SIGKILLs that JVM:
  * <ul>
- *   <li>{@code A_BEFORE_PREPARE}: this JVM, in a synchronization's {@code beforeCompletion}: nothing prepared;</li>
- *   <li>{@code A_AFTER_B_PREPARED}: this JVM, in the prepare of a resource enlisted last: every branch here and
+ *   <li>{@code A_BEFORE_PREPARE}: this server, in a synchronization's {@code beforeCompletion}: nothing prepared;</li>
+ *   <li>{@code A_AFTER_B_PREPARED}: this server, in the prepare of a resource enlisted last: every branch here and
  *       the other server prepared, no log record here;</li>
- *   <li>{@code A_AFTER_LOG}: this JVM, in the commit of a resource enlisted first: the log says commit, nothing
+ *   <li>{@code A_AFTER_LOG}: this server, in the commit of a resource enlisted first: the log says commit, nothing
  *       committed;</li>
- *   <li>{@code B_IN_CALL}: the other JVM, in a call of the propagated transaction after its credit;</li>
- *   <li>{@code B_AFTER_RVM_PREPARED}: the other JVM, in the prepare of a resource it enlisted after its RVM and
+ *   <li>{@code B_IN_CALL}: the other server, in a call of the propagated transaction after its credit;</li>
+ *   <li>{@code B_AFTER_RVM_PREPARED}: the other server, in the prepare of a resource it enlisted after its RVM and
  *       database: those prepared, no subordinate record there;</li>
- *   <li>{@code B_BEFORE_COMMIT}: the other JVM, in the commit of a resource it enlisted first: prepared and
+ *   <li>{@code B_BEFORE_COMMIT}: the other server, in the commit of a resource it enlisted first: prepared and
  *       recorded there, nothing committed there.</li>
  * </ul>
- * {@code POST /two/hold?account=&millis=}: holds this server's lock on {@code account} for {@code millis} in a
- * transaction that then rolls back. Thread-safe (no state).
+ * When the other server is the one killed, the answer says how this server ended the transaction: {@code committed}
+ * (200) or the exception (500). {@code POST /two/hold?account=&millis=}: holds this server's lock on {@code account}
+ * for {@code millis} in a transaction that then rolls back. Thread-safe (no state).
  */
 @WebServlet("/two/*")
 public class TwoServerProbeServlet extends HttpServlet {
@@ -63,7 +65,7 @@ public class TwoServerProbeServlet extends HttpServlet {
         resp.setContentType("text/plain");
         try {
             switch (String.valueOf(req.getPathInfo())) {
-                case "/halt" -> resp.getWriter().print(halt(req.getParameter("at"), req.getParameter("from"),
+                case "/block" -> resp.getWriter().print(block(req.getParameter("at"), req.getParameter("from"),
                         req.getParameter("to"), Long.parseLong(req.getParameter("amount"))));
                 case "/hold" -> {
                     hold(req.getParameter("account"), Long.parseLong(req.getParameter("millis")));
@@ -76,51 +78,51 @@ public class TwoServerProbeServlet extends HttpServlet {
         }
     }
 
-    private String halt(String at, String from, String to, long amount) throws Exception {
+    private String block(String at, String from, String to, long amount) throws Exception {
         tx.begin();
         try {
             switch (at) {
                 case "A_BEFORE_PREPARE" -> {
                     transfer(from, to, amount);
-                    tm.getTransaction().registerSynchronization(new HaltingSynchronization());
+                    tm.getTransaction().registerSynchronization(new BlockingSynchronization());
                 }
                 case "A_AFTER_B_PREPARED" -> {
                     transfer(from, to, amount);
-                    enlist(PhaseHaltingXAResource.Phase.PREPARE);
+                    enlist(PhaseBlockingXAResource.Phase.PREPARE);
                 }
                 case "A_AFTER_LOG" -> {
-                    enlist(PhaseHaltingXAResource.Phase.COMMIT);
+                    enlist(PhaseBlockingXAResource.Phase.COMMIT);
                     transfer(from, to, amount);
                 }
                 case "B_IN_CALL" -> {
                     transfer(from, to, amount);
-                    peer().halt();
+                    peer().block();
                 }
                 case "B_AFTER_RVM_PREPARED" -> {
                     transfer(from, to, amount);
-                    peer().enlistHalting(PhaseHaltingXAResource.Phase.PREPARE.name());
+                    peer().enlistBlocking(PhaseBlockingXAResource.Phase.PREPARE.name());
                 }
                 case "B_BEFORE_COMMIT" -> {
-                    peer().enlistHalting(PhaseHaltingXAResource.Phase.COMMIT.name());
+                    peer().enlistBlocking(PhaseBlockingXAResource.Phase.COMMIT.name());
                     transfer(from, to, amount);
                 }
-                default -> throw new IllegalArgumentException("no halting point " + at);
+                default -> throw new IllegalArgumentException("no blocking point " + at);
             }
         } catch (Exception | Error e) {
             tx.rollback();
             throw e;
         }
         tx.commit();
-        return "committed without a halt at " + at;
+        return "committed";
     }
 
     private void transfer(String from, String to, long amount) {
-        TransferResult r = ledger.transferToPeer(from, to, amount, "halt");
-        LOG.info(() -> "transfer before the halt: " + r);
+        TransferResult r = ledger.transferToPeer(from, to, amount, "crash");
+        LOG.info(() -> "transfer before the block: " + r);
     }
 
-    private void enlist(PhaseHaltingXAResource.Phase phase) throws Exception {
-        tm.getTransaction().enlistResource(new PhaseHaltingXAResource(phase));
+    private void enlist(PhaseBlockingXAResource.Phase phase) throws Exception {
+        tm.getTransaction().enlistResource(new PhaseBlockingXAResource(phase));
     }
 
     private static PeerProbe peer() throws Exception {
@@ -145,12 +147,11 @@ public class TwoServerProbeServlet extends HttpServlet {
         }
     }
 
-    /** Halts the JVM before the transaction manager prepares anything. */
-    private static final class HaltingSynchronization implements Synchronization {
+    /** Blocks before the transaction manager prepares anything, until the test kills the JVM. */
+    private static final class BlockingSynchronization implements Synchronization {
         @Override
         public void beforeCompletion() {
-            LOG.warning("halting the JVM in beforeCompletion, before prepare");
-            Runtime.getRuntime().halt(1);
+            BlockPoint.blockUntilKilled("beforeCompletion, before prepare");
         }
 
         @Override

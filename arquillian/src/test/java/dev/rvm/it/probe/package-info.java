@@ -4,7 +4,8 @@
  * that halts the JVM in its commit); in a WAR of its own beside an adapter the example does not use,
  * transactions and statistics of any RVM connection factory named by its JNDI name ({@code AdapterProbeServlet});
  * and, as {@code rvm-two-probe.war} on both servers of the two-server tests, transfers from one server's ledger to
- * the other's that halt either JVM at a chosen point of the propagated transaction ({@code TwoServerProbeServlet},
- * {@code PeerProbeBean}, {@code PhaseHaltingXAResource}, recovered through {@code HaltProbeRecovery}).
+ * the other's that block either server at a chosen point of the propagated transaction until the test SIGKILLs it
+ * ({@code TwoServerProbeServlet}, {@code PeerProbeBean}, {@code PhaseBlockingXAResource} recovered through
+ * {@code BlockProbeRecovery}, {@code BlockPoint}).
  */
 package dev.rvm.it.probe;
