@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.ContainerController;
@@ -139,15 +141,15 @@ final class TwoServers {
     }
 
     /**
-     * Waits until nothing is in doubt on either server, for at most {@code boundMillis}, asking a server that still
-     * has something in doubt for a recovery scan through its recovery listener (instead of waiting for the periodic
+     * Waits until nothing is in doubt on either server, for at most {@code boundMillis}, asking each server that still
+     * has something in doubt (both at once) for a recovery scan through its recovery listener (instead of waiting for the periodic
      * pass, every 120 s by default), as WildFly's {@code RecoveryExecutor} does; returns how long it took for each
      * server ({@code A} and {@code B}), or fails with what was still in doubt.
      */
     static Map<String, Long> awaitNothingInDoubt(long boundMillis) throws Exception {
         long start = System.currentTimeMillis();
         Map<String, Long> took = new LinkedHashMap<>();
-        Map<String, String> left = new LinkedHashMap<>();
+        Map<String, String> left = new ConcurrentHashMap<>();
         while (System.currentTimeMillis() - start < boundMillis) {
             left.clear();
             for (Server s : List.of(A, B)) {
@@ -167,15 +169,21 @@ final class TwoServers {
             if (left.isEmpty()) {
                 return took;
             }
+            // Both servers' scans at once: each takes a backoff period (10 s), and one server's outcome may wait
+            // for the other's scan (A's recovery commits or rolls back B's branches).
+            List<CompletableFuture<Void>> scans = new ArrayList<>();
             for (Server s : List.of(A, B)) {
                 if (left.containsKey(s.node)) {
-                    try {
-                        s.scan();
-                    } catch (IOException e) {
-                        left.put(s.node, left.get(s.node) + "; scan: " + e);
-                    }
+                    scans.add(CompletableFuture.runAsync(() -> {
+                        try {
+                            s.scan();
+                        } catch (IOException e) {
+                            left.computeIfPresent(s.node, (k, v) -> v + "; scan: " + e);
+                        }
+                    }, r -> new Thread(r, "recovery-scan-" + s.node).start()));
                 }
             }
+            CompletableFuture.allOf(scans.toArray(new CompletableFuture<?>[0])).join();
         }
         return fail("still in doubt after " + boundMillis + " ms: " + left);
     }

@@ -34,8 +34,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class TwoServersCrashIT {
-    /** Measured well under this (see docs/TWO-SERVERS.md); one periodic recovery pass is 120 s. */
-    static final long IN_DOUBT_BOUND_MILLIS = 60_000;
+    /**
+     * Nothing in doubt on either server within this after the restart: one periodic recovery pass (120 s). Measured
+     * up to 26 s here and 54 s in the chaos test (docs/TWO-SERVERS.md).
+     */
+    static final long IN_DOUBT_BOUND_MILLIS = 120_000;
     /** B's imported transaction keeps its locks until its timeout: the 60 s default-timeout two-servers.cli sets. */
     static final long LOCK_BOUND_MILLIS = 90_000;
 
