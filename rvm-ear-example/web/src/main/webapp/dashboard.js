@@ -246,8 +246,73 @@
     request('DELETE', 'api/accounts/' + encodeURIComponent($('account-name').value), null, accountDone('Closed'));
   });
 
+  /**
+   * The two-server section: shown only when GET api/servers reaches a ledger on another server (the two-server EAR
+   * with its outbound connection); lists which server holds which account and offers a transfer to the other one.
+   */
+  function loadServers() {
+    request('GET', 'api/servers', null, function (status, d) {
+      if (status !== 200 || !d || !d.servers || d.servers.length < 2 || !d.servers[1].accounts) { return; }
+      var here = d.servers[0];
+      var there = d.servers[1];
+      text('local-node', here.node);
+      text('peer-node', there.node);
+      var rows = $('server-accounts');
+      rows.textContent = '';
+      [here, there].forEach(function (server) {
+        server.accounts.forEach(function (a) {
+          var tr = document.createElement('tr');
+          [server.node, a.account, num(a.balance)].forEach(function (v, i) {
+            var td = document.createElement('td');
+            td.textContent = v;
+            if (i === 2) { td.className = 'n'; }
+            tr.appendChild(td);
+          });
+          rows.appendChild(tr);
+        });
+      });
+      fillSelect('peer-from', here.accounts);
+      fillSelect('peer-to', there.accounts);
+      $('servers').hidden = false;
+    });
+  }
+
+  function fillSelect(id, accounts) {
+    var select = $(id);
+    var chosen = select.value;
+    select.textContent = '';
+    accounts.forEach(function (a) {
+      var o = document.createElement('option');
+      o.value = a.account;
+      o.textContent = a.account;
+      select.appendChild(o);
+    });
+    if (chosen) { select.value = chosen; }
+  }
+
+  $('peer-transfer').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var body = ['from=' + encodeURIComponent($('peer-from').value), 'to=' + encodeURIComponent($('peer-to').value),
+      'amount=' + encodeURIComponent($('peer-amount').value), 'via=' + encodeURIComponent($('peer-via').value)]
+        .join('&');
+    var result = $('peer-result');
+    result.className = '';
+    result.textContent = 'Transferring...';
+    request('POST', 'api/peer-transfers', body, function (status, r, raw) {
+      if (status === 200 && r) {
+        result.textContent = 'Moved ' + num(r.amount) + ' from ' + r.from + ' to ' + r.to + ' in one transaction.';
+      } else {
+        result.className = 'error';
+        result.textContent = 'Not done (HTTP ' + status + '): ' + (r && (r.message || r.error) ? (r.message || r.error)
+            : raw);
+      }
+      loadServers();
+    });
+  });
+
   /** rvmDashboard.stop() ends the refreshing (after the request in flight), e.g. to read a stable page. */
   window.rvmDashboard = {stop: function () { stopped = true; }};
   text('period', PERIOD === 1000 ? 'second' : PERIOD + ' ms');
   tick();
+  loadServers();
 }());

@@ -2,8 +2,14 @@ package dev.rvm.it;
 
 import dev.rvm.it.lazy.LazySequence;
 import dev.rvm.it.nesting.NestingServlet;
+import dev.rvm.it.probe.BlockPoint;
+import dev.rvm.it.probe.BlockProbeRecovery;
 import dev.rvm.it.probe.HaltingXAResource;
+import dev.rvm.it.probe.PeerProbe;
+import dev.rvm.it.probe.PeerProbeBean;
+import dev.rvm.it.probe.PhaseBlockingXAResource;
 import dev.rvm.it.probe.ProbeServlet;
+import dev.rvm.it.probe.TwoServerProbeServlet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +34,8 @@ final class Deployments {
     static final String BUNDLED_EAR = "rvm-ledger-bundled.ear";
     static final String PROBE = "rvm-probe.war";
     static final String NESTING = "rvm-nesting.war";
+    static final String TWO_SERVERS_EAR = "rvm-ledger-two-servers.ear";
+    static final String TWO_SERVER_PROBE = "rvm-two-probe.war";
 
     /** The smallest log, so that the concurrency test truncates it several times. */
     static final String TEST_LOG_SIZE = "<config-property name=\"logSize\">65536</config-property>";
@@ -107,6 +115,31 @@ final class Deployments {
         return ShrinkWrap.create(WebArchive.class, NESTING)
                 .addPackage(NestingServlet.class.getPackage())
                 .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + RAR + "\n"));
+    }
+
+    /**
+     * The example application built for two servers (classifier {@code two-servers}: its remote calls go through the
+     * outbound connection to the other server), named {@code rvm-ledger.ear} as each server deploys it.
+     */
+    static EnterpriseArchive twoServersEar() {
+        return ShrinkWrap.create(EnterpriseArchive.class, EAR)
+                .merge(ShrinkWrap.createFromZipFile(EnterpriseArchive.class, archive(TWO_SERVERS_EAR)));
+    }
+
+    /**
+     * The two-server probe: transfers that block either server at a chosen point, with the resource that blocks and its
+     * recovery; its remote calls, like the ledger's, go to the other server through the outbound connection.
+     */
+    static WebArchive twoServerProbe() {
+        return ShrinkWrap.create(WebArchive.class, TWO_SERVER_PROBE)
+                .addClasses(TwoServerProbeServlet.class, PeerProbe.class, PeerProbeBean.class,
+                        PhaseBlockingXAResource.class, BlockPoint.class, BlockProbeRecovery.class)
+                .addAsWebInfResource(new StringAsset("<jboss-ejb-client xmlns=\"urn:jboss:ejb-client:1.2\">"
+                        + "<client-context><ejb-receivers exclude-local-receiver=\"true\">"
+                        + "<remoting-ejb-receiver outbound-connection-ref=\"rvm-ledger-peer\"/>"
+                        + "</ejb-receivers></client-context></jboss-ejb-client>"), "jboss-ejb-client.xml")
+                .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + RAR
+                        + ", deployment." + EAR + ".ledger-ejb.jar, org.jboss.jts\n"));
     }
 
     private static java.io.File archive(String name) {

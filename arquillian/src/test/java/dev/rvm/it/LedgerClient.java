@@ -83,6 +83,27 @@ final class LedgerClient {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POSTs a transfer from this server's {@code from} to the other server's {@code to}; status and body. */
+    HttpResponse<String> peerTransfer(String from, String to, long amount, String memo, String via)
+            throws IOException, InterruptedException {
+        String form = "from=" + enc(from) + "&to=" + enc(to) + "&amount=" + amount + "&via=" + enc(via)
+                + (memo == null ? "" : "&memo=" + enc(memo));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "rvm-ledger/api/peer-transfers"))
+                        .timeout(Duration.ofSeconds(90))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs a form to the two-server probe ({@code rvm-two-probe/two/ACTION}); status and body. */
+    HttpResponse<String> twoProbe(String action, String form) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "rvm-two-probe/two/" + action))
+                        .timeout(Duration.ofSeconds(120))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** POSTs to the probe deployment. */
     HttpResponse<String> probe(String action) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(base + "rvm-probe/probe/" + action))

@@ -186,4 +186,35 @@ public final class Messages {
         LOG.log(Level.SEVERE, "RVM000131: the background flush of lazy one-phase commits failed; lazy commits since"
                 + " the last successful flush may be lost", cause);
     }
+
+    /** RVM000132: branches in doubt at start whose transaction was imported from another server's coordinator. */
+    public static void awaitingRemoteCoordinator(String coordinator, int branches, String local) {
+        LOG.info("RVM000132: " + branches + " branch(es) in doubt belong to transactions that this server (node "
+                + local + ") imported from the coordinator on node " + coordinator + " (e.g. over an EJB remote call);"
+                + " only that server's recovery decides them, and their ranges stay locked until it does. They stay in"
+                + " doubt for good if that server does not come back with the same node identifier and address");
+    }
+
+    /**
+     * RVM000133: branches in doubt at start that were prepared under another node identifier than this server's: the
+     * identifier changed, or the store belonged to another server.
+     */
+    public static void preparedUnderAnotherNode(String node, int branches, String local) {
+        LOG.warning("RVM000133: " + branches + " branch(es) in doubt were prepared under transaction node identifier "
+                + node + ", not this server's " + local + ": the node identifier changed, or the store belonged to another"
+                + " server. This server's recovery does not decide them; start the server with node identifier " + node
+                + " again, or resolve them with 'rvm-tools in-doubt' after checking the outcome in that node's log");
+    }
+
+    /**
+     * RVM000134: branches in doubt at start imported from a coordinator with this server's own node identifier: two
+     * servers share one identifier.
+     */
+    public static void sharedNodeIdentifier(String local, int branches) {
+        LOG.warning("RVM000134: " + branches + " branch(es) in doubt belong to transactions imported from another"
+                + " server whose transaction node identifier is this server's own (" + local + "): two servers share"
+                + " one node identifier, so each one's orphan detection may roll back branches the other decides. Give"
+                + " every server a node identifier of its own (/subsystem=transactions:write-attribute(name="
+                + "node-identifier, ...))");
+    }
 }

@@ -2,6 +2,7 @@ package dev.rvm.ra.internal;
 
 import com.arjuna.ats.arjuna.common.Uid;
 import com.arjuna.ats.arjuna.common.recoveryPropertyManager;
+import com.arjuna.ats.arjuna.coordinator.TxControl;
 import com.arjuna.ats.arjuna.recovery.RecoveryManager;
 import com.arjuna.ats.jta.common.jtaPropertyManager;
 import com.arjuna.ats.jta.recovery.XAResourceOrphanFilter;
@@ -64,5 +65,22 @@ final class NarayanaRecovery implements TransactionManagerRecovery {
     @Override
     public String describe() {
         return "Narayana";
+    }
+
+    @Override
+    public String localNode() {
+        return TxControl.getXANodeName();
+    }
+
+    @Override
+    public String coordinatorNode(Xid xid) {
+        return xid.getFormatId() != XATxConverter.FORMAT_ID ? null
+                : XATxConverter.getNodeName(new XidImple(xid).getXID());
+    }
+
+    @Override
+    public String subordinateNode(Xid xid) {
+        return xid.getFormatId() != XATxConverter.FORMAT_ID ? null
+                : XATxConverter.getSubordinateNodeName(new XidImple(xid).getXID());
     }
 }

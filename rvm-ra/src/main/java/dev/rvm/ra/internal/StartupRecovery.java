@@ -7,6 +7,8 @@ import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.transaction.xa.Xid;
@@ -22,6 +24,10 @@ import javax.transaction.xa.Xid;
  *   <li>{@link #scanWhileInDoubt}, as a Work after start: the remaining branches (the manager logged a decision)
  *       are left to the manager's recovery, and the adapter asks it for scans until none is in doubt.</li>
  * </ol>
+ * Between the two it logs where the remaining branches' outcomes must come from ({@link #origins}): another server
+ * that coordinates a transaction this one imported (which only that server decides: step 1 never rolls such a branch
+ * back while this server's transaction manager holds its subordinate record), or a node identifier that is not this
+ * server's (a changed or shared identifier, which leaves branches in doubt for good).
  * Without a {@link TransactionManagerRecovery} (another server) nothing changes: the branches wait for the
  * transaction manager's periodic recovery. Thread-safe: stateless apart from its arguments.
  */
@@ -53,6 +59,7 @@ public final class StartupRecovery {
             Messages.presumedAbortFailed("(all)", e);
             return;
         }
+        origins(store.inDoubt(), tm).report(tm.localNode());
         Runnable scans = scans(store, tm, stopped, orphans);
         try {
             wm.scheduleWork(new Work() {
@@ -159,6 +166,71 @@ public final class StartupRecovery {
                 Messages.stillInDoubt(left.size(), MAX_SCANS);
             }
         };
+    }
+
+    /**
+     * Where the outcome of each branch in {@code branches} has to come from, by the node identifiers in its Xid: this
+     * server's transaction manager (not counted), another server's that this one imported the transaction from, or a
+     * node identifier this server no longer has. Branches that are not Xids are left out (reported elsewhere).
+     */
+    public static Origins origins(List<BranchId> branches, TransactionManagerRecovery tm) {
+        String local = tm.localNode();
+        Map<String, Integer> imported = new TreeMap<>();
+        Map<String, Integer> otherNode = new TreeMap<>();
+        int sharedIdentifier = 0;
+        if (local == null) {
+            return new Origins(imported, otherNode, 0);
+        }
+        for (BranchId id : branches) {
+            Xid xid;
+            try {
+                xid = XidCodec.decode(id);
+            } catch (IllegalArgumentException notXa) {
+                continue;
+            }
+            String coordinator;
+            String subordinate;
+            try {
+                coordinator = tm.coordinatorNode(xid);
+                subordinate = tm.subordinateNode(xid);
+            } catch (RuntimeException e) {
+                continue; // an Xid the manager cannot read: nothing to say about it
+            }
+            if (coordinator == null) {
+                continue; // another transaction manager's Xid: nothing to say
+            }
+            if (subordinate == null) {
+                if (!local.equals(coordinator)) {
+                    otherNode.merge(coordinator, 1, Integer::sum);
+                }
+            } else if (!local.equals(subordinate)) {
+                otherNode.merge(subordinate, 1, Integer::sum);
+            } else if (local.equals(coordinator)) {
+                sharedIdentifier++;
+            } else {
+                imported.merge(coordinator, 1, Integer::sum);
+            }
+        }
+        return new Origins(imported, otherNode, sharedIdentifier);
+    }
+
+    /**
+     * What {@link #origins} found among the branches in doubt at start.
+     *
+     * @param imported by coordinator node: branches of transactions imported from another server, which only that
+     *        server's recovery decides
+     * @param otherNode by node identifier: branches prepared under a node identifier that is not this server's
+     * @param sharedIdentifier branches imported from a coordinator whose node identifier is this server's own
+     */
+    public record Origins(Map<String, Integer> imported, Map<String, Integer> otherNode, int sharedIdentifier) {
+        /** Logs one message per coordinator or foreign node ({@code RVM000132}–{@code RVM000134}). */
+        void report(String local) {
+            imported.forEach((node, n) -> Messages.awaitingRemoteCoordinator(node, n, local));
+            otherNode.forEach((node, n) -> Messages.preparedUnderAnotherNode(node, n, local));
+            if (sharedIdentifier > 0) {
+                Messages.sharedNodeIdentifier(local, sharedIdentifier);
+            }
+        }
     }
 
     /** The branches in doubt, or {@code null} once the adapter stopped or the store closed. */

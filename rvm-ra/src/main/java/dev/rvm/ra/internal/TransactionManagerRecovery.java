@@ -33,6 +33,30 @@ public interface TransactionManagerRecovery {
     String describe();
 
     /**
+     * This transaction manager's node identifier (what it writes into the Xids it creates and imports), or
+     * {@code null} if it has none.
+     */
+    default String localNode() {
+        return null;
+    }
+
+    /**
+     * The node identifier of the transaction manager that began the branch's transaction and decides it (its
+     * coordinator), or {@code null} if the Xid does not say (another manager's format).
+     */
+    default String coordinatorNode(Xid xid) {
+        return null;
+    }
+
+    /**
+     * The node identifier of the transaction manager that imported the branch's transaction from its coordinator (a
+     * subordinate, e.g. the callee of an EJB remote call), or {@code null} for a transaction that was not imported.
+     */
+    default String subordinateNode(Xid xid) {
+        return null;
+    }
+
+    /**
      * The transaction manager of this server, or {@code null}: Narayana when its classes are visible to the adapter
      * (WildFly: module {@code org.jboss.jts}, named in the RAR's manifest) and the server owns its recovery manager.
      */

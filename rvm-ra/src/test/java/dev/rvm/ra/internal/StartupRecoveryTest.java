@@ -9,7 +9,10 @@ import dev.rvm.core.RestoreMode;
 import dev.rvm.core.Transaction;
 import dev.rvm.ra.testing.Stores;
 import dev.rvm.ra.testing.Xids;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +33,9 @@ class StartupRecoveryTest {
 
     @AfterEach
     void close() {
-        store.close();
+        if (store != null) {
+            store.close();
+        }
     }
 
     private BranchId prepareOne() throws Exception {
@@ -131,5 +136,62 @@ class StartupRecoveryTest {
         StartupRecovery.scanWhileInDoubt(store, tm(id, 1, scans), stopped::get).run();
         assertEquals(0, scans.get());
         assertEquals(1, store.inDoubt().size());
+    }
+
+    @Test
+    void originsNameTheRemoteCoordinatorsTheNodesThatAreNotThisServerAndASharedIdentifier() throws Exception {
+        // gtrid "coordinator/subordinate" as this fake manager reads it; "-" for none
+        List<BranchId> branches = List.of(
+                XidCodec.encode(Xids.xid("b/-")),          // begun here: nothing to say
+                XidCodec.encode(Xids.xid("a/b")),          // imported from a
+                XidCodec.encode(Xids.xid("a/b", "2")),     // imported from a, another branch
+                XidCodec.encode(Xids.xid("c/b")),          // imported from c
+                XidCodec.encode(Xids.xid("old/-")),        // begun under an identifier this server no longer has
+                XidCodec.encode(Xids.xid("a/old")),        // imported under an identifier this server no longer has
+                XidCodec.encode(Xids.xid("b/b")));         // imported from a server with this server's identifier
+        TransactionManagerRecovery nodes = new TransactionManagerRecovery() {
+            @Override
+            public boolean presumedAbort(Xid xid) {
+                return false;
+            }
+
+            @Override
+            public void scan() {
+            }
+
+            @Override
+            public long siblingOrphansMillis() {
+                return 0;
+            }
+
+            @Override
+            public String describe() {
+                return "test TM";
+            }
+
+            @Override
+            public String localNode() {
+                return "b";
+            }
+
+            @Override
+            public String coordinatorNode(Xid xid) {
+                return part(xid, 0);
+            }
+
+            @Override
+            public String subordinateNode(Xid xid) {
+                return part(xid, 1);
+            }
+
+            private String part(Xid xid, int i) {
+                String p = new String(xid.getGlobalTransactionId(), StandardCharsets.US_ASCII).split("/")[i];
+                return p.equals("-") ? null : p;
+            }
+        };
+        StartupRecovery.Origins o = StartupRecovery.origins(branches, nodes);
+        assertEquals(Map.of("a", 2, "c", 1), o.imported());
+        assertEquals(Map.of("old", 2), o.otherNode());
+        assertEquals(1, o.sharedIdentifier());
     }
 }

@@ -8,15 +8,28 @@ import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
 import com.arjuna.ats.arjuna.common.Uid;
 import com.arjuna.ats.arjuna.common.arjPropertyManager;
 import com.arjuna.ats.arjuna.common.recoveryPropertyManager;
+import com.arjuna.ats.arjuna.coordinator.TxControl;
 import com.arjuna.ats.arjuna.objectstore.StoreManager;
 import com.arjuna.ats.arjuna.recovery.RecoveryManager;
+import com.arjuna.ats.arjuna.state.InputObjectState;
 import com.arjuna.ats.arjuna.state.OutputObjectState;
+import com.arjuna.ats.internal.arjuna.common.UidHelper;
+import com.arjuna.ats.internal.arjuna.recovery.AtomicActionRecoveryModule;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.JTAActionStatusServiceXAResourceOrphanFilter;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.JTANodeNameXAResourceOrphanFilter;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.JTATransactionLogXAResourceOrphanFilter;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.SubordinateAtomicActionRecoveryModule;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.SubordinateJTAXAResourceOrphanFilter;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.SubordinationManagerXAResourceOrphanFilter;
 import com.arjuna.ats.internal.jta.recovery.arjunacore.XARecoveryModule;
 import com.arjuna.ats.internal.jta.transaction.arjunacore.AtomicAction;
+import com.arjuna.ats.internal.jta.transaction.arjunacore.jca.SubordinationManager;
+import com.arjuna.ats.internal.jta.transaction.arjunacore.subordinate.jca.SubordinateAtomicAction;
 import com.arjuna.ats.jta.common.jtaPropertyManager;
 import com.arjuna.ats.jta.recovery.XAResourceRecoveryHelper;
 import com.arjuna.ats.jta.xa.XidImple;
 import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
+import dev.rvm.core.BranchId;
 import dev.rvm.core.Region;
 import dev.rvm.ra.internal.StartupRecovery;
 import dev.rvm.ra.internal.Store;
@@ -32,7 +45,9 @@ import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +58,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Narayana drives RVM's XA resource beside a second, recording resource: two-phase commit, rollback, a rollback
  * vote, and crashes before and after the transaction manager's decision followed by Narayana's own recovery
- * (XARecoveryModule with a helper that returns RVM's XA resource), which must leave no branch in doubt.
+ * (XARecoveryModule with a helper that returns RVM's XA resource), which must leave no branch in doubt. And the
+ * adapter's start-up orphan handling ({@link StartupRecovery#rollBackOrphans}) with WildFly's orphan filters: it
+ * rolls back what Narayana presumes aborted and nothing that only a coordinator (this one, or another server's for a
+ * transaction imported over EJB remoting) may decide.
  */
 class NarayanaTest {
     private static final String NODE = "rvm-ra-test";
@@ -63,6 +81,18 @@ class NarayanaTest {
         arjPropertyManager.getObjectStoreEnvironmentBean().setObjectStoreDir(objectStore.toString());
         arjPropertyManager.getCoreEnvironmentBean().setNodeIdentifier(NODE);
         jtaPropertyManager.getJTAEnvironmentBean().setXaRecoveryNodes(List.of(NODE));
+        // WildFly's orphan filters and recovery modules (its transactions subsystem sets these; Narayana's own
+        // defaults differ), so that the adapter's start-up asks the filters WildFly has.
+        jtaPropertyManager.getJTAEnvironmentBean().setXaResourceOrphanFilterClassNames(List.of(
+                JTATransactionLogXAResourceOrphanFilter.class.getName(),
+                JTANodeNameXAResourceOrphanFilter.class.getName(),
+                SubordinateJTAXAResourceOrphanFilter.class.getName(),
+                SubordinationManagerXAResourceOrphanFilter.class.getName(),
+                JTAActionStatusServiceXAResourceOrphanFilter.class.getName()));
+        recoveryPropertyManager.getRecoveryEnvironmentBean().setRecoveryModuleClassNames(List.of(
+                AtomicActionRecoveryModule.class.getName(),
+                SubordinateAtomicActionRecoveryModule.class.getName(),
+                XARecoveryModule.class.getName()));
         jtaPropertyManager.getJTAEnvironmentBean().setOrphanSafetyInterval(0);
         recoveryPropertyManager.getRecoveryEnvironmentBean().setRecoveryBackoffPeriod(1);
         recoveryPropertyManager.getRecoveryEnvironmentBean().setPeriodicRecoveryPeriod(3600);
@@ -285,6 +315,101 @@ class NarayanaTest {
         } finally {
             StoreManager.getRecoveryStore().remove_committed(loggedTx, new AtomicAction().type());
         }
+    }
+
+    @Test
+    void aBranchOfAnImportedTransactionThatThisServerPreparedIsLeftToTheRemoteCoordinatorAtStart() throws Exception {
+        store = Stores.open(dir);
+        Xid parent = xidOfAnotherServer();
+        prepareImported(parent, 21);
+        // This server (B) dies after its subordinate prepare was logged; it restarts with the log, without the
+        // transaction in memory, and Narayana's first recovery pass has run before the adapter starts.
+        SubordinationManager.getTransactionImporter().removeImportedTransaction(parent);
+        reopen(null);
+        RecoveryManager.manager(RecoveryManager.DIRECT_MANAGEMENT).scan();
+        try {
+            assertEquals(1, store.inDoubt().size());
+            assertEquals(0, StartupRecovery.rollBackOrphans(store, narayanaInServer()),
+                    "only the coordinator (the other server) may decide a branch this server logged as prepared");
+            assertEquals(1, store.inDoubt().size());
+            StartupRecovery.Origins origins = StartupRecovery.origins(store.inDoubt(), narayanaInServer());
+            assertEquals(Map.of("rvm-a", 1), origins.imported(), "RVM000132 names the coordinator's node");
+            assertEquals(Map.of(), origins.otherNode());
+        } finally {
+            for (BranchId id : store.inDoubt()) {
+                store.memory().rollbackPrepared(id);
+            }
+            assertEquals(1, removeSubordinateRecords());
+            SubordinationManager.getTransactionImporter().removeImportedTransaction(parent);
+        }
+    }
+
+    @Test
+    void aBranchOfAnImportedTransactionWithoutItsSubordinateRecordIsRolledBackAtStart() throws Exception {
+        store = Stores.open(dir);
+        Xid parent = xidOfAnotherServer();
+        prepareImported(parent, 22);
+        // As if this server died after RVM's prepare and before its subordinate record: it never voted, so the
+        // coordinator cannot have decided to commit.
+        assertEquals(1, removeSubordinateRecords());
+        SubordinationManager.getTransactionImporter().removeImportedTransaction(parent);
+        reopen(null);
+        RecoveryManager.manager(RecoveryManager.DIRECT_MANAGEMENT).scan();
+        assertEquals(1, store.inDoubt().size());
+        assertEquals(1, StartupRecovery.rollBackOrphans(store, narayanaInServer()));
+        assertEquals(0, store.inDoubt().size());
+        assertEquals(0, store.region("r").getLong(0));
+    }
+
+    /**
+     * A Xid as another server's Narayana (node {@code rvm-a}, another process) gives the transaction it propagates
+     * to this one over EJB remoting.
+     */
+    private static Xid xidOfAnotherServer() {
+        String[] uid = new Uid().stringForm().split(":");
+        uid[2] = Integer.toHexString(~Integer.parseUnsignedInt(uid[2].replace("-", ""), 16));
+        String node = TxControl.getXANodeName();
+        TxControl.setXANodeName("rvm-a");
+        try {
+            return new XidImple(new Uid(String.join(":", uid)));
+        } finally {
+            TxControl.setXANodeName(node);
+        }
+    }
+
+    /**
+     * Imports {@code parent} as WildFly's transaction client does for a remote call, writes {@code value} at offset
+     * 0 of region "r" through RVM in it, and prepares it as the coordinator asks: Narayana prepares RVM's branch and
+     * logs the subordinate transaction.
+     */
+    private void prepareImported(Xid parent, long value) throws Exception {
+        Transaction imported = SubordinationManager.getTransactionImporter().importTransaction(parent, 60);
+        tm.resume(imported);
+        try {
+            assertTrue(imported.enlistResource(new RvmXAResource(store)));
+            Region r = store.region("r");
+            store.memory().current().setRange(r, 0, 8);
+            r.putLong(0, value);
+        } finally {
+            tm.suspend();
+        }
+        assertEquals(XAResource.XA_OK, SubordinationManager.getXATerminator().prepare(parent));
+    }
+
+    /** Removes the subordinate transactions' records from Narayana's log; returns how many there were. */
+    private static int removeSubordinateRecords() throws Exception {
+        InputObjectState states = new InputObjectState();
+        List<Uid> uids = new ArrayList<>();
+        if (StoreManager.getRecoveryStore().allObjUids(SubordinateAtomicAction.getType(), states)
+                && states.notempty()) {
+            for (Uid u = UidHelper.unpackFrom(states); u.notEquals(Uid.nullUid()); u = UidHelper.unpackFrom(states)) {
+                uids.add(u);
+            }
+        }
+        for (Uid u : uids) {
+            assertTrue(StoreManager.getRecoveryStore().remove_committed(u, SubordinateAtomicAction.getType()));
+        }
+        return uids.size();
     }
 
     /** Prepares a branch writing {@code value} at offset 8 * (value - 31) of region "r", as a TM would, alone. */

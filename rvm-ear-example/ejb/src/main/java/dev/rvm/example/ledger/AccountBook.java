@@ -108,7 +108,15 @@ public final class AccountBook {
         return aFirst ? new Long[] {first, second} : new Long[] {second, first};
     }
 
-    /** Sets the balance of an open account, locked by {@link #lock} in {@code tx}. */
+    /**
+     * Locks the one account {@code name} exclusively until {@code tx} ends and returns its balance, null if it is not
+     * open: each side of a transfer between two servers locks only its own account.
+     */
+    public Long lockOne(Transaction tx, String name) {
+        return balances.getForUpdate(tx, name);
+    }
+
+    /** Sets the balance of an open account, locked by {@link #lock} or {@link #lockOne} in {@code tx}. */
     public void set(Transaction tx, String name, long balance) {
         balances.put(tx, name, balance);
     }

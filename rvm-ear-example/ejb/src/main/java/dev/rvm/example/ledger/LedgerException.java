@@ -18,7 +18,9 @@ public class LedgerException extends RuntimeException {
         /** A non-positive amount or a self-transfer. */
         INVALID_REQUEST,
         /** The audit row could not be written. */
-        AUDIT_FAILED
+        AUDIT_FAILED,
+        /** No ledger on another server to reach: the outbound connection is not configured, or the peer is down. */
+        NO_PEER
     }
 
     private final Reason reason;

@@ -67,6 +67,73 @@ final class TransferWork {
         }
     }
 
+    /**
+     * The sending side of a transfer to the ledger on another server: locks and debits {@code from} here, calls the
+     * other server's {@link RemoteLedger#credit} in the same (propagated) transaction, then writes this server's
+     * audit row ({@code from -> to@node}). Only the local account is locked here; the other server locks its own.
+     * An overdraft is detected at the end, after both servers have been written to, and marks the transaction
+     * rollback-only, as {@link #transfer} does.
+     */
+    static TransferResult transferToPeer(RvmConnectionFactory rvm, AuditLog audit, RemoteLedger peer, String from,
+                                         String to, long amount, String memo, String via, Runnable markRollbackOnly) {
+        if (from == null || to == null || amount <= 0 || amount > MAX_AMOUNT) {
+            throw new LedgerException(LedgerException.Reason.INVALID_REQUEST,
+                    "need two accounts and an amount in 1.." + MAX_AMOUNT, null);
+        }
+        try (RvmConnection c = connect(rvm)) {
+            Transaction tx = c.transaction();
+            AccountBook book = AccountBook.of(tx, c.region(AccountBook.REGION));
+            Long balance = book.lockOne(tx, from);
+            if (balance == null) {
+                throw unknown(from);
+            }
+            long fromBalance = balance - amount;
+            book.set(tx, from, fromBalance);
+            TransferResult credited = peer.credit(from + "@" + PeerLedger.localNode(), to, amount, memo);
+            String remoteTo = to + "@" + credited.message();
+            try {
+                audit.record(from, remoteTo, amount, via, memo);
+            } catch (SQLException e) {
+                throw new LedgerException(LedgerException.Reason.AUDIT_FAILED, "audit row not written: " + e, e);
+            }
+            if (fromBalance < 0) {
+                markRollbackOnly.run();
+                return new TransferResult(TransferResult.REJECTED, from, remoteTo, amount, fromBalance,
+                        "insufficient funds: " + from + " would be at " + fromBalance);
+            }
+            return new TransferResult(TransferResult.COMMITTED, from, remoteTo, amount, fromBalance, "ok");
+        }
+    }
+
+    /**
+     * The receiving side of a transfer from another server, in that server's propagated transaction: locks and
+     * credits {@code to} here and writes this server's audit row ({@code from@node -> to}, {@code via = remote}).
+     * The result's {@code message} is this server's node name, which the caller writes into its own audit row.
+     */
+    static TransferResult creditFromPeer(RvmConnectionFactory rvm, AuditLog audit, String from, String to,
+                                         long amount, String memo) {
+        if (from == null || to == null || amount <= 0 || amount > MAX_AMOUNT) {
+            throw new LedgerException(LedgerException.Reason.INVALID_REQUEST,
+                    "need two accounts and an amount in 1.." + MAX_AMOUNT, null);
+        }
+        try (RvmConnection c = connect(rvm)) {
+            Transaction tx = c.transaction();
+            AccountBook book = AccountBook.of(tx, c.region(AccountBook.REGION));
+            Long balance = book.lockOne(tx, to);
+            if (balance == null) {
+                throw unknown(to);
+            }
+            book.set(tx, to, balance + amount);
+            try {
+                audit.record(from, to, amount, "remote", memo);
+            } catch (SQLException e) {
+                throw new LedgerException(LedgerException.Reason.AUDIT_FAILED, "audit row not written: " + e, e);
+            }
+            return new TransferResult(TransferResult.COMMITTED, from, to, amount, balance + amount,
+                    PeerLedger.localNode());
+        }
+    }
+
     /** Every balance, each account read under a shared lock so that no half-done transfer shows. */
     static List<Balance> balances(RvmConnectionFactory rvm) {
         try (RvmConnection c = connect(rvm)) {

@@ -2,9 +2,11 @@ package dev.rvm.example.web;
 
 import dev.rvm.example.ledger.Balance;
 import dev.rvm.example.ledger.CdiLedger;
+import dev.rvm.example.ledger.CrossServerLedgerBean;
 import dev.rvm.example.ledger.LedgerBean;
 import dev.rvm.example.ledger.LedgerException;
 import dev.rvm.example.ledger.Rejections;
+import dev.rvm.example.ledger.PeerLedger;
 import dev.rvm.example.ledger.TransferResult;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
@@ -28,7 +30,9 @@ import java.util.Map;
  * The ledger over HTTP. {@code POST /api/transfers} answers 200 with the committed transfer, 409 when the source
  * account would be overdrawn, 404 for an unknown account, 400 for a bad request, 500 when the audit row could not be
  * written and 503 for any other failure (for example a range lock that timed out); in every non-200 case nothing of
- * the transfer remains. A request-scoped CDI bean (which also gets it its injections), so thread-safe.
+ * the transfer remains. {@code POST /api/peer-transfers} moves money to an account of the ledger on the other server
+ * (two-server EAR) with the same statuses; {@code GET /api/servers} shows which server holds which account. A
+ * request-scoped CDI bean (which also gets it its injections), so thread-safe.
  */
 @RequestScoped
 @Path("/")
@@ -37,6 +41,9 @@ public class LedgerResource {
 
     @EJB
     private LedgerBean ledger;
+
+    @EJB
+    private CrossServerLedgerBean crossServer;
 
     @Inject
     private CdiLedger cdiLedger;
@@ -61,20 +68,68 @@ public class LedgerResource {
     public Response transfer(@FormParam("from") String from, @FormParam("to") String to,
                              @FormParam("amount") @DefaultValue("0") long amount, @FormParam("memo") String memo,
                              @FormParam("via") @DefaultValue("ejb") String via) {
+        return outcome(() -> "cdi".equals(via) ? cdiLedger.transfer(from, to, amount, memo)
+                : ledger.transfer(from, to, amount, memo));
+    }
+
+    /**
+     * Moves {@code amount} from this server's account {@code from} to the account {@code to} of the ledger on the
+     * other server (the two-server EAR), in one transaction across both servers. Statuses as for
+     * {@link #transfer}, and 503 {@code NO_PEER} when there is no other server to reach.
+     *
+     * @param via {@code ejb} (default) for the session bean, {@code cdi} for the {@code @Transactional} bean
+     */
+    @POST
+    @Path("peer-transfers")
+    public Response peerTransfer(@FormParam("from") String from, @FormParam("to") String to,
+                                 @FormParam("amount") @DefaultValue("0") long amount, @FormParam("memo") String memo,
+                                 @FormParam("via") @DefaultValue("ejb") String via) {
+        return outcome(() -> "cdi".equals(via) ? cdiLedger.transferToPeer(from, to, amount, memo)
+                : crossServer.transferToPeer(from, to, amount, memo));
+    }
+
+    /**
+     * Which server holds which account: this server's node name and accounts, and the other server's (through its
+     * remote bean), or the reason it cannot be reached.
+     *
+     * @return {@code servers}: a list of {@code node}, {@code local}, and {@code accounts} or {@code error}
+     */
+    @GET
+    @Path("servers")
+    public Map<String, Object> servers() {
+        Map<String, Object> local = new LinkedHashMap<>();
+        local.put("node", PeerLedger.localNode());
+        local.put("local", true);
+        local.put("accounts", ledger.balances());
+        Map<String, Object> peer = new LinkedHashMap<>();
+        peer.put("local", false);
         try {
-            TransferResult r = "cdi".equals(via) ? cdiLedger.transfer(from, to, amount, memo)
-                    : ledger.transfer(from, to, amount, memo);
+            peer.put("node", crossServer.peerNode());
+            peer.put("accounts", crossServer.peerBalances());
+        } catch (LedgerException e) {
+            peer.put("error", e.getMessage());
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof EJBException && e.getCause() != null ? e.getCause() : e;
+            peer.put("error", cause.toString());
+        }
+        return Map.of("servers", List.of(local, peer));
+    }
+
+    private static Response outcome(java.util.function.Supplier<TransferResult> transfer) {
+        try {
+            TransferResult r = transfer.get();
             return Response.status(TransferResult.COMMITTED.equals(r.outcome()) ? 200 : 409).entity(r).build();
         } catch (LedgerException e) {
             int status = switch (e.reason()) {
                 case UNKNOWN_ACCOUNT -> 404;
                 case INVALID_REQUEST -> 400;
                 case AUDIT_FAILED -> 500;
+                case NO_PEER -> 503;
             };
             return error(status, e.reason().name(), e.getMessage());
         } catch (RuntimeException e) {
             // Any other failure, e.g. an RVM range lock that timed out (from the EJB wrapped in an EJBException,
-            // from the CDI bean as it is): the transaction rolled back.
+            // from the CDI bean as it is), or the other server unreachable: the transaction rolled back.
             Throwable cause = e instanceof EJBException && e.getCause() != null ? e.getCause() : e;
             return error(503, "FAILED", cause.toString());
         }
