@@ -27,8 +27,6 @@ import java.util.function.LongConsumer;
  */
 public final class LogWriter {
     private static final int WRITE_OUT_THRESHOLD = 1 << 20;
-    /** No lazy commit is waiting at that stage (see {@link #lazyInGroupSince}). */
-    private static final long NONE = Long.MIN_VALUE;
 
     private final LogFile file;
     private final int storeIdLow;
@@ -57,15 +55,8 @@ public final class LogWriter {
     private volatile IOException failure;
 
     private long forces;
-    /**
-     * When the oldest lazy commit not yet durable was made ({@link System#nanoTime}), by where it is now: in the lazy
-     * group, sealed into the staging buffer, in the write in flight, or written without a force. {@link #NONE} where
-     * there is none. The age of the oldest is the window a crash could take (statistics show it).
-     */
-    private long lazyInGroupSince = NONE;
-    private long lazyStagedSince = NONE;
-    private long lazyWritingSince = NONE;
-    private long lazyWrittenSince = NONE;
+    /** The age of the oldest lazy commit not yet durable. */
+    private final UnforcedAge unforced = new UnforcedAge();
     /** Told the duration of each force; set once after construction. */
     private volatile LongConsumer forceListener = nanos -> { };
     private long records;
@@ -165,26 +156,20 @@ public final class LogWriter {
         lock.lock();
         try {
             passGate();
-            // The clock is read once per group of lazy commits, not per commit: only the oldest one's time matters.
             if (!coalescing) {
                 seal(rb, false);
-                if (lazyStagedSince == NONE) {
-                    lazyStagedSince = System.nanoTime();
-                }
+                unforced.staged();
                 return;
             }
             long sealed = lazy.groupsSealed();
             lazy.add(ranges, payloadBound, space, lazySealer);
             if (lazy.groupsSealed() != sealed) { // add sealed the group that was waiting (to make room or at its limit)
-                lazyStagedSince = oldest(lazyStagedSince, lazyInGroupSince);
-                lazyInGroupSince = NONE;
+                unforced.groupSealed();
             }
-            if (!lazy.isEmpty()) {
-                if (lazyInGroupSince == NONE) {
-                    lazyInGroupSince = System.nanoTime();
-                }
-            } else if (lazyStagedSince == NONE) {
-                lazyStagedSince = System.nanoTime();
+            if (lazy.isEmpty()) {
+                unforced.staged();
+            } else {
+                unforced.addedToGroup();
             }
         } finally {
             lock.unlock();
@@ -306,8 +291,7 @@ public final class LogWriter {
         stagingLength = 0;
         stagedRecords = 0;
         stagingStart = end;
-        lazyWritingSince = lazyStagedSince;
-        lazyStagedSince = NONE;
+        unforced.writeStarted();
         lock.unlock();
         IOException failed = null;
         try {
@@ -340,11 +324,8 @@ public final class LogWriter {
         if (force) {
             durable = end;
             forces++;
-            lazyWrittenSince = NONE; // the force covers every earlier write
-        } else {
-            lazyWrittenSince = oldest(lazyWrittenSince, lazyWritingSince);
         }
-        lazyWritingSince = NONE;
+        unforced.writeEnded(force);
         durableAdvanced.signalAll();
     }
 
@@ -366,13 +347,8 @@ public final class LogWriter {
     private void drainLazy() {
         lazy.drain(lazySealer);
         if (lazy.isEmpty()) {
-            lazyStagedSince = oldest(lazyStagedSince, lazyInGroupSince);
-            lazyInGroupSince = NONE;
+            unforced.groupSealed();
         }
-    }
-
-    private static long oldest(long a, long b) {
-        return a == NONE ? b : b == NONE ? a : Math.min(a, b);
     }
 
     /**
@@ -382,8 +358,7 @@ public final class LogWriter {
     public long oldestUnforcedCommitMillis() {
         lock.lock();
         try {
-            long since = oldest(oldest(lazyInGroupSince, lazyStagedSince), oldest(lazyWritingSince, lazyWrittenSince));
-            return since == NONE ? 0 : Math.max(0, (System.nanoTime() - since) / 1_000_000);
+            return unforced.millis();
         } finally {
             lock.unlock();
         }

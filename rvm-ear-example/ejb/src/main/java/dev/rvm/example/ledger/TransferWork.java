@@ -58,12 +58,7 @@ final class TransferWork {
             }
             book.set(tx, to, balances[1] + amount);
 
-            if (fromBalance < 0) {
-                markRollbackOnly.run();
-                return new TransferResult(TransferResult.REJECTED, from, to, amount, fromBalance,
-                        "insufficient funds: " + from + " would be at " + fromBalance);
-            }
-            return new TransferResult(TransferResult.COMMITTED, from, to, amount, fromBalance, "ok");
+            return outcome(from, to, amount, fromBalance, markRollbackOnly);
         }
     }
 
@@ -96,12 +91,7 @@ final class TransferWork {
             } catch (SQLException e) {
                 throw new LedgerException(LedgerException.Reason.AUDIT_FAILED, "audit row not written: " + e, e);
             }
-            if (fromBalance < 0) {
-                markRollbackOnly.run();
-                return new TransferResult(TransferResult.REJECTED, from, remoteTo, amount, fromBalance,
-                        "insufficient funds: " + from + " would be at " + fromBalance);
-            }
-            return new TransferResult(TransferResult.COMMITTED, from, remoteTo, amount, fromBalance, "ok");
+            return outcome(from, remoteTo, amount, fromBalance, markRollbackOnly);
         }
     }
 
@@ -187,5 +177,16 @@ final class TransferWork {
 
     private static LedgerException unknown(String account) {
         return new LedgerException(LedgerException.Reason.UNKNOWN_ACCOUNT, "no account " + account, null);
+    }
+
+    /** Committed, or rejected (the transaction marked rollback-only) when the debit left {@code from} below zero. */
+    private static TransferResult outcome(String from, String to, long amount, long fromBalance,
+                                          Runnable markRollbackOnly) {
+        if (fromBalance < 0) {
+            markRollbackOnly.run();
+            return new TransferResult(TransferResult.REJECTED, from, to, amount, fromBalance,
+                    "insufficient funds: " + from + " would be at " + fromBalance);
+        }
+        return new TransferResult(TransferResult.COMMITTED, from, to, amount, fromBalance, "ok");
     }
 }
