@@ -185,7 +185,14 @@ final class TwoServers {
             }
             CompletableFuture.allOf(scans.toArray(new CompletableFuture<?>[0])).join();
         }
-        return fail("still in doubt after " + boundMillis + " ms: " + left);
+        StringBuilder why = new StringBuilder("still in doubt after " + boundMillis + " ms: " + left);
+        for (Server s : List.of(A, B)) {
+            if (left.containsKey(s.node)) {
+                why.append('\n').append(s.node).append("'s last transaction warnings:\n")
+                        .append(s.transactionWarnings(12));
+            }
+        }
+        return fail(why.toString());
     }
 
     /**
@@ -325,6 +332,26 @@ final class TwoServers {
             return String.join(", ", out);
         }
 
+        /**
+         * The last {@code n} warnings and errors of the transaction manager and the adapter in the server's log, what
+         * a failed wait for nothing in doubt prints (the build's output may be all there is to read afterwards).
+         */
+        String transactionWarnings(int n) {
+            try (Stream<String> lines = Files.lines(log(), StandardCharsets.UTF_8)) {
+                List<String> found = lines
+                        .filter(l -> (l.contains(" WARN ") || l.contains(" ERROR "))
+                                && (l.contains("com.arjuna") || l.contains("dev.rvm")
+                                        || l.contains("wildfly.transaction")))
+                        .filter(l -> !l.contains("ARJUNA016037") && !l.contains("ARJUNA012035"))
+                        .collect(Collectors.toList());
+                return found.subList(Math.max(0, found.size() - n), found.size()).stream()
+                        .map(l -> l.length() > 600 ? l.substring(0, 600) + "..." : l)
+                        .collect(Collectors.joining("\n"));
+            } catch (IOException | UncheckedIOException e) {
+                return "(log not readable: " + e + ")";
+            }
+        }
+
         /** The files of {@code standalone/data/ejb-xa-recovery}. */
         List<String> ejbXaRecovery() throws IOException {
             Path dir = home.resolve("standalone/data/ejb-xa-recovery");
@@ -361,7 +388,8 @@ final class TwoServers {
                     ModelNode participants = tx.getValue().get("participants");
                     if (participants.isDefined()) {
                         for (Property p : participants.asPropertyList()) {
-                            statuses.add(p.getValue().get("status").asString());
+                            ModelNode v = p.getValue();
+                            statuses.add(v.get("status").asString() + " " + v.get("jndi-name").asString());
                         }
                     }
                     out.add(tx.getValue().get("type").asString() + " " + statuses);

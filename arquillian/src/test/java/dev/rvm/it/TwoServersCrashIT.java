@@ -146,18 +146,27 @@ class TwoServersCrashIT {
         assertEquals(auditB + moved / 6, b.audit().rows(), point + ": B's audit rows");
         TwoServers.assertConsistent();
         assertEquals(List.of(), TwoServers.A.ejbXaRecovery(), "A's ejb-xa-recovery");
-        for (TwoServers.Server s : List.of(TwoServers.A, TwoServers.B)) {
-            String log = Files.readString(s.log());
-            String since = log.substring((int) Math.min(s == TwoServers.A ? logA : logB, log.length()));
-            assertFalse(since.contains("Heuristic") || since.contains("HEURISTIC"),
-                    point + ": a heuristic outcome in the log of " + s.node());
-        }
+        assertNoHeuristic(point, logA, logB);
 
         long lockMillis = awaitLockable();
+        // The transfers that showed the accounts lockable ran beside the recovery scans still under way: they too
+        // must leave nothing in doubt and no heuristic outcome, checked here so that a failure names this point.
+        TwoServers.awaitNothingInDoubt(IN_DOUBT_BOUND_MILLIS);
+        assertNoHeuristic(point, logA, logB);
         System.out.println(point + ": restarted " + (restarted - killed) + " ms after the SIGKILL; nothing in doubt "
                 + inDoubtMillis + " ms after the restart (in doubt on the first look: " + firstLook
                 + "); balances readable " + readableMillis + " ms and both accounts lockable " + lockMillis
                 + " ms after that; transfer " + (point.commits ? "committed" : "rolled back") + " on both");
+    }
+
+    /** Neither server's log has a heuristic outcome since it was {@code logA} and {@code logB} bytes long. */
+    private static void assertNoHeuristic(Point point, long logA, long logB) throws IOException {
+        for (TwoServers.Server s : List.of(TwoServers.A, TwoServers.B)) {
+            String log = Files.readString(s.log());
+            String since = log.substring((int) Math.min(s == TwoServers.A ? logA : logB, log.length()));
+            assertFalse(since.contains("Heuristic") || since.contains("HEURISTIC"),
+                    point + ": a heuristic outcome in the log of " + s.node() + ":\n" + s.transactionWarnings(12));
+        }
     }
 
     /**
