@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -107,10 +108,15 @@ public final class MapBenchMain {
         return figures;
     }
 
-    /** Operations per second of {@code threads} threads doing {@code op} on {@code target}. */
+    /**
+     * Operations per second of {@code threads} threads doing {@code op} on {@code target}. The measured window lasts
+     * {@code measure} seconds and, on a machine too loaded to finish one operation in it, until the first operation
+     * is counted (at most a minute): a rate is never 0 for want of scheduling.
+     */
     private static double rate(MapTarget target, Op op, int threads, Options o) throws InterruptedException {
         long entries = o.entries();
         AtomicInteger phase = new AtomicInteger(); // a volatile read per operation: no lock shared by the threads
+        AtomicBoolean counted = new AtomicBoolean(); // written once per thread and case
         long[] counts = new long[threads];
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
@@ -134,8 +140,8 @@ public final class MapBenchMain {
                             }
                         }
                     }
-                    if (p == 1) {
-                        n++;
+                    if (p == 1 && ++n == 1) {
+                        counted.set(true);
                     }
                 }
                 counts[me] = n;
@@ -147,6 +153,10 @@ public final class MapBenchMain {
         phase.set(1);
         long t0 = System.nanoTime();
         Thread.sleep((long) (o.measure() * 1000));
+        long longest = t0 + 60_000_000_000L;
+        while (!counted.get() && System.nanoTime() - longest < 0) {
+            Thread.sleep(1);
+        }
         phase.set(2);
         long t1 = System.nanoTime();
         long total = 0;
