@@ -11,35 +11,21 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.SizeInBytes;
-import org.apache.ratis.util.TimeDuration;
 
 /**
  * One member of a replicated store: a Ratis server, the member's store directory, and — while the member is the
@@ -129,8 +115,8 @@ public final class Replica implements Closeable {
         StoreStateMachine sm = new StoreStateMachine(this);
         stateMachine = sm;
         server = RaftServer.newBuilder()
-                .setGroup(group())
-                .setProperties(properties())
+                .setGroup(RaftSetup.group(config, groupId))
+                .setProperties(RaftSetup.properties(config))
                 .setServerId(RaftPeerId.valueOf(config.memberId()))
                 .setStateMachine(sm)
                 .setOption(RaftStorage.StartupOption.RECOVER)
@@ -141,40 +127,6 @@ public final class Replica implements Closeable {
     /** Whether {@code sm} is the running server's state machine (an earlier server's late calls are ignored). */
     boolean isCurrent(StoreStateMachine sm) {
         return sm == stateMachine;
-    }
-
-    private RaftGroup group() {
-        List<RaftPeer> peers = new ArrayList<>();
-        for (Map.Entry<String, String> p : config.peers().entrySet()) {
-            peers.add(RaftPeer.newBuilder().setId(p.getKey()).setAddress(p.getValue())
-                    .setPriority(config.priority(p.getKey())).build());
-        }
-        return RaftGroup.valueOf(groupId, peers);
-    }
-
-    private RaftProperties properties() {
-        RaftProperties p = new RaftProperties();
-        RaftServerConfigKeys.setStorageDir(p, List.of(config.raftDirectory().toFile()));
-        String self = config.peers().get(config.memberId());
-        int port = Integer.parseInt(self.substring(self.lastIndexOf(':') + 1));
-        GrpcConfigKeys.Server.setPort(p, port);
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(config.electionTimeoutMin()));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(config.electionTimeoutMax()));
-        // Every entry forced before it counts towards a majority: no unsafe or asynchronous flush (the defaults,
-        // set explicitly because the guarantee rests on them).
-        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
-        RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());
-        // After a snapshot, closed Raft log segments below it are purged.
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(config.raftSegmentSize()));
-        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(4L << 20, config.raftSegmentSize())));
-        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, config.snapshotThreshold())));
-        return p;
-    }
-
-    private static TimeDuration millis(Duration d) {
-        return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     // ---- called by the state machine (Ratis's applier thread) and the replicator
@@ -457,11 +409,7 @@ public final class Replica implements Closeable {
      * @throws IOException if this member is not the leader or the change is not committed within {@code timeout}
      */
     public void removeMember(String id, Duration timeout) throws IOException {
-        List<RaftPeer> peers = new ArrayList<>(group().getPeers());
-        if (!peers.removeIf(p -> p.getId().toString().equals(id))) {
-            throw new IOException("member '" + id + "' is not among the peers " + config.peers().keySet());
-        }
-        setConfiguration(peers, "removing member " + id, timeout);
+        membership("removing member " + id).remove(id, timeout);
     }
 
     /**
@@ -473,32 +421,14 @@ public final class Replica implements Closeable {
      * @throws IOException if this member is not the leader or the change is not committed within {@code timeout}
      */
     public void addMember(String id, Duration timeout) throws IOException {
-        if (!config.peers().containsKey(id)) {
-            throw new IOException("member '" + id + "' is not among the peers " + config.peers().keySet());
-        }
-        setConfiguration(new ArrayList<>(group().getPeers()), "adding member " + id, timeout);
+        membership("adding member " + id).add(id, timeout);
     }
 
-    private void setConfiguration(List<RaftPeer> peers, String what, Duration timeout) throws IOException {
+    private GroupMembership membership(String what) throws IOException {
         if (state != State.ACTIVE) {
             throw new IOException(what + ": member " + config.memberId() + " is " + state + ", not the leader");
         }
-        RaftServer s = server;
-        SetConfigurationRequest request = new SetConfigurationRequest(ClientId.randomId(), s.getId(), groupId, 1, peers);
-        RaftClientReply reply;
-        try {
-            reply = s.setConfigurationAsync(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(what + " was interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException(what + " failed or was not committed within " + timeout.toMillis() + " ms: " + e, e);
-        }
-        if (!reply.isSuccess()) {
-            throw new IOException(what + " was refused: " + reply.getException(), reply.getException());
-        }
-        LOG.log(System.Logger.Level.INFO, "RVM replica {0}: {1} committed (members {2})", config.memberId(), what,
-                peers.stream().map(p -> p.getId().toString()).toList());
+        return new GroupMembership(server, groupId, config);
     }
 
     private static void closeQuietly(RecoverableMemory m) {
@@ -624,19 +554,22 @@ public final class Replica implements Closeable {
                         + ": only a following member's store can be copied");
             }
             store.checkpoint();
-            Path source = config.storeDirectory();
-            try (Stream<Path> files = Files.walk(source)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    Path to = target.resolve(source.relativize(f).toString());
-                    if (Files.isDirectory(f)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(f, to);
-                    }
-                }
-            }
+            copyTree(config.storeDirectory(), target);
             LOG.log(System.Logger.Level.INFO, "RVM replica {0} copied its store (log position {1}) to {2}",
                     config.memberId(), store.appliedLsn(), target);
+        }
+    }
+
+    private static void copyTree(Path source, Path target) throws IOException {
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = target.resolve(source.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
         }
     }
 

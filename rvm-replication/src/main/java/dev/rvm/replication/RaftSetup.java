@@ -1,0 +1,61 @@
+package dev.rvm.replication;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * How a member's Ratis server is set up from its {@link ReplicaConfig}: the group of peers and the Ratis properties,
+ * among them the flush settings the no-lost-commit guarantee rests on. Stateless; thread-safe.
+ */
+final class RaftSetup {
+    private RaftSetup() {
+    }
+
+    /** The configured peers as a Raft group, each with its election priority. */
+    static RaftGroup group(ReplicaConfig config, RaftGroupId groupId) {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Map.Entry<String, String> p : config.peers().entrySet()) {
+            peers.add(RaftPeer.newBuilder().setId(p.getKey()).setAddress(p.getValue())
+                    .setPriority(config.priority(p.getKey())).build());
+        }
+        return RaftGroup.valueOf(groupId, peers);
+    }
+
+    /** The Ratis server's properties: storage, port, election timeouts, forced log, snapshots and purging. */
+    static RaftProperties properties(ReplicaConfig config) {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(config.raftDirectory().toFile()));
+        String self = config.peers().get(config.memberId());
+        int port = Integer.parseInt(self.substring(self.lastIndexOf(':') + 1));
+        GrpcConfigKeys.Server.setPort(p, port);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(config.electionTimeoutMin()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(config.electionTimeoutMax()));
+        // Every entry forced before it counts towards a majority: no unsafe or asynchronous flush (the defaults,
+        // set explicitly because the guarantee rests on them).
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+        RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());
+        // After a snapshot, closed Raft log segments below it are purged.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(config.raftSegmentSize()));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p,
+                SizeInBytes.valueOf(Math.min(4L << 20, config.raftSegmentSize())));
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, config.snapshotThreshold())));
+        return p;
+    }
+
+    private static TimeDuration millis(Duration d) {
+        return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}
