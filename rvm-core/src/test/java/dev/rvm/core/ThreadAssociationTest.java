@@ -4,10 +4,13 @@ import static dev.rvm.core.RvmAssertions.assertRvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The association API resource adapters use ({@code beginDetached}, {@code join}, {@code leave}): a transaction
  * on several threads, a thread's transaction set aside while another one joins it and given back when that one
- * ends or leaves — also when it ends or leaves from another thread — and a lock request that would wait for a
- * set-aside transaction refused as a deadlock.
+ * ends or leaves — also when it ends or leaves from another thread — and a lock request that waits for a
+ * set-aside transaction: granted when that one ends from another thread, timed out when it cannot end.
  */
 class ThreadAssociationTest {
     @TempDir
@@ -116,19 +119,57 @@ class ThreadAssociationTest {
     }
 
     @Test
-    void aLockHeldByTheSetAsideTransactionIsRefusedAsADeadlockAtOnce() {
-        Transaction outer = rvm.begin(RestoreMode.RESTORE);
-        write(outer, r, 0, 1);
-        Transaction inner = rvm.beginDetached(RestoreMode.RESTORE);
-        inner.join();
-        long t0 = System.nanoTime();
-        assertRvm(ErrorCode.DEADLOCK, () -> inner.setRange(r, 0, 8));
-        assertEquals(1, rvm.statistics().deadlocks());
-        inner.abort();
-        assertSame(outer, rvm.current());
-        outer.commit(CommitMode.FLUSH);
-        assertEquals(1, r.getLong(0));
-        assertEquals(0, rvm.statistics().lockTimeouts(), "refused at once, not after " + (System.nanoTime() - t0));
+    void aLockHeldByTheSetAsideTransactionIsWaitedForAndGrantedWhenItEndsFromAnotherThread() throws Exception {
+        // An EJB call's imported transaction: the container leaves its branch associated with the worker thread when
+        // the call returns; the thread's next transaction sets it aside, and the coordinator ends and commits it from
+        // another thread — the next transaction must wait for it, not be refused as a deadlock.
+        Transaction imported = rvm.beginDetached(RestoreMode.RESTORE);
+        imported.join();
+        write(imported, r, 0, 1);
+        Transaction next = rvm.beginDetached(RestoreMode.RESTORE);
+        next.join();
+        Thread me = Thread.currentThread();
+        long waitsBefore = rvm.statistics().lockWaits();
+        Future<?> coordinator = other.submit(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (rvm.statistics().lockWaits() == waitsBefore) { // the next one waits before this one ends
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the next transaction never waited for the set-aside one's lock");
+                }
+                Thread.sleep(5);
+            }
+            imported.leave(me);
+            imported.commit(CommitMode.FLUSH);
+            return null;
+        });
+        next.setRange(r, 0, 8);
+        r.putLong(0, 5);
+        next.commit(CommitMode.FLUSH);
+        coordinator.get(60, TimeUnit.SECONDS);
+        assertEquals(5, r.getLong(0));
+        assertEquals(0, rvm.statistics().deadlocks());
+        assertNull(rvm.current());
+    }
+
+    @Test
+    void aLockHeldByTheSetAsideTransactionThatWaitsForTheNewOneTimesOutNamingIt() {
+        // A REQUIRES_NEW method changing its caller's bytes: the caller comes back only when the new one ends.
+        try (RecoverableMemory quick = RecoverableMemory.open(RvmAssertions.small(dir.resolve("quick"))
+                .lockTimeout(Duration.ofMillis(200)).build())) {
+            quick.createSegment("s", 4096);
+            Region q = quick.map("s", 0, 4096);
+            Transaction outer = quick.begin(RestoreMode.RESTORE);
+            write(outer, q, 0, 1);
+            Transaction inner = quick.beginDetached(RestoreMode.RESTORE);
+            inner.join();
+            RvmException e = assertRvm(ErrorCode.LOCK_TIMEOUT, () -> inner.setRange(q, 0, 8));
+            assertTrue(e.getMessage().contains("set aside on its thread"), e.getMessage());
+            inner.abort();
+            assertSame(outer, quick.current());
+            outer.commit(CommitMode.FLUSH);
+            assertEquals(1, q.getLong(0));
+            assertEquals(0, quick.statistics().deadlocks());
+        }
     }
 
     @Test

@@ -8,8 +8,8 @@ package dev.rvm.core.internal.lock;
 public abstract class LockOwner {
     volatile LockOwner waitingFor;
     /**
-     * The transaction that set this one aside on its thread ({@code Transaction.join}): this one waits for it as
-     * surely as for a lock, since the thread comes back to this one only when that one ends.
+     * The transaction that set this one aside on its thread ({@code Transaction.join}), named in lock errors; not a
+     * wait edge for deadlock detection (see {@code RangeLockManager.closesCycle}).
      */
     volatile LockOwner setAsideFor;
     /** The locks held, newest first, chained through {@code Held.ownerNext} (no list to allocate per owner). */

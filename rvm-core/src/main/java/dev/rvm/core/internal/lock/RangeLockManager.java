@@ -14,8 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Byte-range locks per segment, held until commit or abort. Exclusive locks (from {@code setRange}) conflict with
  * every lock of another owner on an overlapping range; shared locks (for consistent reads) only with exclusive
  * ones. A conflicting request waits up to a timeout; before waiting it follows the chain of owners waiting for one
- * another and refuses with {@link ErrorCode#DEADLOCK} if the chain comes back to itself, so a deadlock ends at once
- * rather than by the timeout. Thread-safe.
+ * another and refuses with {@link ErrorCode#DEADLOCK} if the chain comes back to itself, so a deadlock between lock
+ * waits ends at once rather than by the timeout (one through a transaction set aside on a thread ends by the
+ * timeout: see {@code closesCycle}). Thread-safe.
  *
  * <p>Each segment has a table under one short mutex. While few locks are held in it at once (the usual case: a
  * handful of transactions with a few ranges each) the table is a small unordered array scanned whole, which costs
@@ -141,7 +142,9 @@ public final class RangeLockManager {
                             + " for " + owner.describe() + " timed out after "
                             + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: [" + conflict.start + ", "
                             + conflict.end + ") is locked " + (conflict.exclusive ? "exclusively" : "shared") + " by "
-                            + holder.describe());
+                            + holder.describe() + (holder.setAsideFor == owner ? ", which this transaction set aside on"
+                            + " its thread: if that one waits for this one to end (a REQUIRES_NEW method changing bytes"
+                            + " its caller declared), it never releases them" : ""));
                 }
                 t.waiters++;
                 try {
@@ -298,14 +301,20 @@ public final class RangeLockManager {
         t.maxLength = max;
     }
 
+    /*
+     * Only lock waits are edges. A transaction set aside on the requester's thread is not one: it may come back to
+     * that thread (a REQUIRES_NEW method's caller, a real deadlock if the new transaction needs its range, which then
+     * ends by the timeout), or it may be finished from other threads (a transaction imported by an EJB call, which the
+     * container leaves associated with the worker thread when the call returns and the coordinator prepares and
+     * commits later), which the requester must simply wait for. Nothing here tells the two apart.
+     */
     private static boolean closesCycle(LockOwner owner) {
         LockOwner o = owner.waitingFor;
         for (int i = 0; o != null && i < MAX_CHAIN; i++) {
             if (o == owner) {
                 return true;
             }
-            LockOwner next = o.waitingFor;
-            o = next != null ? next : o.setAsideFor;
+            o = o.waitingFor;
         }
         return false;
     }
