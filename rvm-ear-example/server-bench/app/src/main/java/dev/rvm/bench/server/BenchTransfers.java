@@ -13,6 +13,8 @@ import jakarta.transaction.RollbackException;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 import java.sql.SQLException;
+import java.util.Properties;
+import javax.naming.Context;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
@@ -26,7 +28,9 @@ import javax.sql.DataSource;
  *
  * <p>The lazy connection factory ({@value #LAZY}) is looked up on first use, not injected: the driver adds its
  * connection definition to the copy of {@code rvm-ra.rar} it deploys, and with the shipped RAR (which has only
- * {@code java:/eis/rvm}) this deployment still deploys and every other case runs.
+ * {@code java:/eis/rvm}) this deployment still deploys and every other case runs. The other server's
+ * {@link BenchPeer} is looked up on first use too, so the same WAR deploys on one server, and on both servers of the
+ * two-server mode.
  */
 @Stateless
 public class BenchTransfers {
@@ -40,6 +44,9 @@ public class BenchTransfers {
     /** {@link #LAZY}, once looked up by this instance. */
     private RvmConnectionFactory rvmLazy;
 
+    /** The bean on the other server ({@link BenchPeerBean#JNDI_NAME}), once looked up by this instance. */
+    private BenchPeer peer;
+
     @Resource(lookup = "java:/jdbc/BenchH2XADS")
     private DataSource h2;
 
@@ -51,7 +58,8 @@ public class BenchTransfers {
 
     /**
      * Moves {@code amount} from account {@code from} to account {@code to} the way {@code c} says; {@code db} is
-     * the database of cases 2 to 4 (ignored by case 1).
+     * the database of cases 2 to 4 (ignored by the others). The two-server cases ({@code rvm-remote},
+     * {@code remote-none}) call {@link BenchPeer} on the other server inside this transaction.
      *
      * @throws IllegalArgumentException for equal or unknown accounts or a non-positive amount
      */
@@ -88,6 +96,14 @@ public class BenchTransfers {
                     enlistIdle();
                     BenchTables.audit(dataSource(db), from, to, amount);
                 }
+                case RVM_REMOTE -> {
+                    // as the example's cross-server transfer: the local debit first, then the remote credit
+                    try (RvmConnection r = connect()) {
+                        RvmBalances.add(r, from, -amount);
+                        peer().credit(to, amount);
+                    }
+                }
+                case REMOTE_NONE -> peer().joinOnly();
                 default -> throw new IllegalStateException("case " + c);
             }
         } catch (SQLException e) {
@@ -161,6 +177,31 @@ public class BenchTransfers {
             }
         }
         return rvmLazy;
+    }
+
+    /**
+     * A proxy of {@link BenchPeerBean} on the other server. The name resolves there only through the EJB client
+     * context of {@code WEB-INF/jboss-ejb-client.xml}, which the server-bench driver adds to the copy it deploys on
+     * server A: the outbound connection to B, and the local receiver excluded (B deploys the same WAR, and A's own
+     * bean must never answer). Looking it up does not contact B; the first call does.
+     */
+    private BenchPeer peer() {
+        if (peer == null) {
+            Properties env = new Properties();
+            env.put(Context.URL_PKG_PREFIXES, "org.jboss.ejb.client.naming");
+            try {
+                Context ctx = new InitialContext(env);
+                try {
+                    peer = (BenchPeer) ctx.lookup(BenchPeerBean.JNDI_NAME);
+                } finally {
+                    ctx.close();
+                }
+            } catch (NamingException e) {
+                throw new EJBException("no " + BenchPeerBean.JNDI_NAME + " (the two-server cases run on server A of"
+                        + " the driver's two-server mode): " + e, e);
+            }
+        }
+        return peer;
     }
 
     private RvmConnection connect() {

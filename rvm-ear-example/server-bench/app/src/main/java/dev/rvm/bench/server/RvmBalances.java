@@ -44,6 +44,17 @@ final class RvmBalances {
         r.putLong(t, r.getLong(t) + amount);
     }
 
+    /**
+     * One side of a transfer between two servers (case rvm-remote): declares the balance of {@code account} and adds
+     * {@code delta} to it (negative: a debit).
+     */
+    static void add(RvmConnection c, int account, long delta) {
+        Region r = c.region(REGION);
+        long off = offset(r, account);
+        c.setRange(r, off, Long.BYTES);
+        r.putLong(off, r.getLong(off) + delta);
+    }
+
     /** Sum of the first {@code accounts} balances, read under a shared lock. */
     static long total(RvmConnection c, int accounts) {
         Region r = c.region(REGION);

@@ -3,7 +3,7 @@ package dev.rvm.bench.server;
 import java.util.Locale;
 
 /**
- * The four ways of doing a transfer that the benchmark compares; see the package documentation. Immutable.
+ * The ways of doing a transfer that the benchmark compares; see the package documentation. Immutable.
  */
 public enum TransferCase {
     /**
@@ -30,7 +30,19 @@ public enum TransferCase {
      * nothing ({@link IdleXAResource}), so the commit is two-phase with only the database's and the transaction
      * manager's forces.
      */
-    NOOP_AUDIT("noop+audit");
+    NOOP_AUDIT("noop+audit"),
+    /**
+     * Two servers: on server A, one account debited in A's RVM, then a remote call to {@link BenchPeer#credit} on
+     * server B, which credits the other account in B's RVM inside A's transaction. Two resources in one transaction,
+     * A's RVM and the subordinate transaction on B (with B's RVM in it): A's transaction manager commits both in two
+     * phases. The same RVM work as case (1), split over two servers.
+     */
+    RVM_REMOTE("rvm-remote"),
+    /**
+     * Two servers: the remote call of {@link #RVM_REMOTE} in a transaction on A ({@link BenchPeer#joinOnly}), and no
+     * resource touched on either server: what the call and the propagated transaction cost by themselves.
+     */
+    REMOTE_NONE("remote-none");
 
     private final String label;
 
@@ -58,6 +70,6 @@ public enum TransferCase {
             }
         }
         throw new IllegalArgumentException("unknown case '" + label
-                + "'; one of none, rvm, rvm-lazy, rvm+audit, db, db+audit, noop+audit");
+                + "'; one of none, rvm, rvm-lazy, rvm+audit, db, db+audit, noop+audit, rvm-remote, remote-none");
     }
 }

@@ -8,7 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * The load endpoint: {@code POST /rvm-bench/transfer?case=none|rvm|rvm-lazy|rvm+audit|db|db+audit|noop+audit&db=h2|pg&from=I&to=J[&amount=N]}
+ * The load endpoint: {@code POST /rvm-bench/transfer?case=none|rvm|rvm-lazy|rvm+audit|db|db+audit|noop+audit|rvm-remote|remote-none&db=h2|pg&from=I&to=J[&amount=N]}
  * runs one transfer in its own container-managed transaction and answers {@code 200 ok} after the commit (so
  * after every force it needs). What the path excludes: nothing of the server's own path (HTTP parsing, the
  * servlet, the EJB call and its interceptors, the transaction and the XA resources are all in it); a REST or JSON

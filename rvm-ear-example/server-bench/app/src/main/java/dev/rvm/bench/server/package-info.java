@@ -16,6 +16,13 @@
  * commit is lazy (RVM's {@code NO_FLUSH}, made durable by the adapter's background flush), so not durable when the
  * request is answered; the idle-resource case {@link dev.rvm.bench.server.TransferCase#NOOP_AUDIT} bounds case 2.
  *
+ * <p>Two servers (the driver's two-server mode, the same WAR deployed on both): on server A,
+ * {@link dev.rvm.bench.server.TransferCase#RVM_REMOTE} debits one account in A's RVM and calls
+ * {@link dev.rvm.bench.server.BenchPeerBean} on server B over EJB remoting, which credits the other account in B's
+ * RVM inside A's propagated transaction (two-phase commit coordinated by A);
+ * {@link dev.rvm.bench.server.TransferCase#REMOTE_NONE} makes the same call in a transaction with no resource on
+ * either side.
+ *
  * <p>The load comes over HTTP to {@link dev.rvm.bench.server.TransferServlet}, which calls the stateless bean
  * {@link dev.rvm.bench.server.BenchTransfers}; the container starts and ends the transaction. Account ids are
  * plain integers, the balances of RVM are 8-byte slots of the adapter's {@code main} region, so nothing but the

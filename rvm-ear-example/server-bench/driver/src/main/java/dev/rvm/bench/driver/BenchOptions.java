@@ -3,6 +3,7 @@ package dev.rvm.bench.driver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +19,7 @@ import java.util.Set;
  * @param pgPort PostgreSQL's port
  * @param clients client thread counts, in the order run
  * @param cases case labels ({@code none}, {@code rvm}, {@code rvm-lazy}, {@code rvm+audit}, {@code db},
- *        {@code db+audit}, {@code noop+audit})
+ *        {@code db+audit}, {@code noop+audit}; and the two-server cases {@code rvm-remote}, {@code remote-none})
  * @param dbs databases ({@code h2}, {@code pg})
  * @param warmupSeconds warm-up of every run
  * @param seconds measured time of every run
@@ -33,13 +34,20 @@ import java.util.Set;
  *        of {@code profileCases} at 16 clients; empty: no profiling
  * @param profileCases the cases profiled (default {@code rvm})
  * @param profiler {@code libasyncProfiler.so} (required with {@code profile})
+ * @param peerPortOffset the port offset of server B in the two-server mode ({@link #twoServers()})
+ * @param twoServersCli the script that wires the two servers ({@code rvm-ear-example/ear/src/main/wildfly/
+ *        two-servers.cli}); required in the two-server mode
  */
 record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, int pgPort, List<Integer> clients,
                     List<String> cases, List<String> dbs, int warmupSeconds, int seconds, int accounts, int globalWarmupSeconds,
                     boolean txJournal, boolean jfr,
-                    Path out, String profile, List<String> profileCases, Path profiler) {
+                    Path out, String profile, List<String> profileCases, Path profiler, int peerPortOffset,
+                    Path twoServersCli) {
+    /** The cases run when none are named: all the single-server ones. */
     private static final String ALL_CASES = "none,rvm,rvm-lazy,rvm+audit,db,db+audit,noop+audit";
-    private static final Set<String> CASES = Set.of(ALL_CASES.split(","));
+    /** The cases that call server B: naming one of them selects the two-server mode. */
+    static final Set<String> REMOTE_CASES = Set.of("rvm-remote", "remote-none");
+    private static final Set<String> CASES = union(Set.of(ALL_CASES.split(",")), REMOTE_CASES);
     private static final Set<String> DBS = Set.of("h2", "pg");
 
     /**
@@ -65,8 +73,17 @@ record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, 
         for (String c : split(m.getOrDefault("clients", "1,4,16,64"))) {
             clients.add(positive("clients", c));
         }
-        return new BenchOptions(path(m, "wildfly"), path(m, "archives"), path(m, "postgres"),
-                nonNegative("port-offset", m.getOrDefault("port-offset", "50000")),
+        int portOffset = nonNegative("port-offset", m.getOrDefault("port-offset", "50000"));
+        int peerPortOffset = nonNegative("peer-port-offset", m.getOrDefault("peer-port-offset", "50100"));
+        boolean twoServers = cases.stream().anyMatch(REMOTE_CASES::contains);
+        if (twoServers && peerPortOffset == portOffset) {
+            throw new IllegalArgumentException("--peer-port-offset must differ from --port-offset: " + portOffset);
+        }
+        Path cli = Path.of(m.getOrDefault("two-servers-cli", ""));
+        if (twoServers && cli.toString().isBlank()) {
+            throw new IllegalArgumentException("--two-servers-cli is required by the cases " + REMOTE_CASES);
+        }
+        return new BenchOptions(path(m, "wildfly"), path(m, "archives"), path(m, "postgres"), portOffset,
                 positive("pg-port", m.getOrDefault("pg-port", "55432")), List.copyOf(clients), cases, dbs,
                 nonNegative("warmup", m.getOrDefault("warmup", "5")), positive("seconds", m.getOrDefault("seconds", "10")),
                 positive("accounts", m.getOrDefault("accounts", "10000")),
@@ -74,7 +91,15 @@ record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, 
                 Boolean.parseBoolean(m.getOrDefault("tx-journal", "false")),
                 Boolean.parseBoolean(m.getOrDefault("jfr", "false")),
                 Path.of(m.getOrDefault("out", "server-bench.txt")), profile(m), names(m, "profile-cases", "rvm", CASES),
-                Path.of(m.getOrDefault("profiler", "libasyncProfiler.so")));
+                Path.of(m.getOrDefault("profiler", "libasyncProfiler.so")), peerPortOffset, cli);
+    }
+
+    /**
+     * Whether the run needs server B: when a case that calls it ({@link #REMOTE_CASES}) is named. B is another copy
+     * of the unpacked WildFly, wired to A as the two-server example is ({@link TwoServers}).
+     */
+    boolean twoServers() {
+        return cases.stream().anyMatch(REMOTE_CASES::contains);
     }
 
     private static String profile(Map<String, String> m) {
@@ -91,11 +116,18 @@ record BenchOptions(Path wildfly, Path archives, Path postgres, int portOffset, 
     }
 
     /**
-     * Whether the case {@code label} touches a database (cases 2 to 4); {@code none}, {@code rvm} and
-     * {@code rvm-lazy} do not.
+     * Whether the case {@code label} touches a database (cases 2 to 4); {@code none}, {@code rvm}, {@code rvm-lazy}
+     * and the two-server cases do not.
      */
     static boolean usesDatabase(String label) {
-        return !label.equals("none") && !label.equals("rvm") && !label.equals("rvm-lazy");
+        return !label.equals("none") && !label.equals("rvm") && !label.equals("rvm-lazy")
+                && !REMOTE_CASES.contains(label);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new HashSet<>(a);
+        out.addAll(b);
+        return Set.copyOf(out);
     }
 
     private static List<String> names(Map<String, String> m, String key, String dflt, Set<String> allowed) {

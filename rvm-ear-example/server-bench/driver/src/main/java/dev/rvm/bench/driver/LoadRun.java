@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * random accounts back to back (closed loop, no think time) for a warm-up and then for the measured time. Only
  * requests that start and end inside the measured window count; the RVM counters and the CPU and context-switch
  * counters of the machine and of the server process ({@link CpuCounters}) are read at both ends of it, and a
- * {@link Window} (a profiler) is told when it opens and closes. Thread-safe as used: {@link #run} starts its threads
+ * {@link Window} (a profiler) is told when it opens and closes. In the two-server mode server B's RVM counters and
+ * process counters ({@link Peer}) are read at both ends too. Thread-safe as used: {@link #run} starts its threads
  * and joins them before returning.
  */
 final class LoadRun {
@@ -60,9 +61,24 @@ final class LoadRun {
      * @param firstError the first such answer, or empty
      * @param forces RVM log forces during the window
      * @param cpu the machine's and the server's CPU time and context switches during the window
+     * @param peerForces RVM log forces of server B during the window, or -1 without a server B
+     * @param peerCpu server B's CPU time and context switches during the window (process fields; -1 without B)
      */
     record Result(String transferCase, String db, int clients, long transactions, double seconds, long[] latencies,
-                  long errors, String firstError, long forces, CpuCounters cpu) {
+                  long errors, String firstError, long forces, CpuCounters cpu, long peerForces,
+                  CpuCounters peerCpu) {
+        /** A run on one server: no server B. */
+        Result(String transferCase, String db, int clients, long transactions, double seconds, long[] latencies,
+               long errors, String firstError, long forces, CpuCounters cpu) {
+            this(transferCase, db, clients, transactions, seconds, latencies, errors, firstError, forces, cpu, -1,
+                    CpuCounters.NONE);
+        }
+
+        /** @return server B's RVM forces per committed transfer; NaN without a server B */
+        double peerForcesPerTx() {
+            return transactions == 0 || peerForces < 0 ? Double.NaN : (double) peerForces / transactions;
+        }
+
         /** @return committed transfers per second */
         double tps() {
             return transactions / seconds;
@@ -83,7 +99,32 @@ final class LoadRun {
         }
     }
 
+    /**
+     * Server B of the two-server mode, whose RVM counters and process counters are read at both ends of the window
+     * beside A's. Immutable.
+     *
+     * @param port its HTTP port
+     * @param pid its server JVM's process id, or -1
+     */
+    record Peer(int port, long pid) {
+        /** No server B: a run on one server. */
+        static final Peer NONE = new Peer(-1, -1);
+
+        /** @return whether there is a server B */
+        boolean present() {
+            return port > 0;
+        }
+    }
+
     private LoadRun() {
+    }
+
+    /** {@link #run(String, int, long, String, String, int, int, long, long, Window, Peer)} on one server. */
+    static Result run(String host, int port, long serverPid, String transferCase, String db, int clients,
+                      int accounts, long warmupMillis, long measureMillis, Window window)
+            throws IOException, InterruptedException {
+        return run(host, port, serverPid, transferCase, db, clients, accounts, warmupMillis, measureMillis, window,
+                Peer.NONE);
     }
 
     /**
@@ -95,9 +136,10 @@ final class LoadRun {
      * @param transferCase case label as the report has it ({@code rvm}, {@code rvm-lazy}, {@code rvm+audit} ...)
      * @param db {@code h2} or {@code pg}
      * @param window told when the measured window opens and closes
+     * @param peer server B, whose counters are read too, or {@link Peer#NONE}
      */
     static Result run(String host, int port, long serverPid, String transferCase, String db, int clients,
-                      int accounts, long warmupMillis, long measureMillis, Window window)
+                      int accounts, long warmupMillis, long measureMillis, Window window, Peer peer)
             throws IOException, InterruptedException {
         long begin = System.nanoTime();
         long from = begin + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
@@ -113,19 +155,29 @@ final class LoadRun {
         }
         Map<String, Long> before;
         Map<String, Long> after;
+        long peerForces = -1;
         CpuCounters cpu;
+        CpuCounters peerCpu = CpuCounters.NONE;
         Path proc = Path.of("/proc");
-        try (Control control = new Control(host, port)) {
+        try (Control control = new Control(host, port);
+             Control peerControl = peer.present() ? new Control(host, peer.port()) : null) {
             sleepUntil(from - WINDOW_LEAD);
             window.opened();
             sleepUntil(from);
             before = control.stats();
+            Map<String, Long> peerBefore = peerControl == null ? Map.of() : peerControl.stats();
             CpuCounters start = CpuCounters.read(proc, serverPid);
+            CpuCounters peerStart = peer.present() ? CpuCounters.read(proc, peer.pid()) : CpuCounters.NONE;
             sleepUntil(to);
             CpuCounters end = CpuCounters.read(proc, serverPid);
+            CpuCounters peerEnd = peer.present() ? CpuCounters.read(proc, peer.pid()) : CpuCounters.NONE;
             after = control.stats();
+            if (peerControl != null) {
+                peerForces = peerControl.stats().get("forces") - peerBefore.get("forces");
+            }
             window.closed();
             cpu = end.minus(start);
+            peerCpu = peerEnd.minus(peerStart);
         } finally {
             for (Client c : cs) {
                 c.stop = true;
@@ -158,7 +210,7 @@ final class LoadRun {
         Arrays.sort(all);
         String dbLabel = BenchOptions.usesDatabase(transferCase) ? db : "-";
         return new Result(transferCase, dbLabel, clients, n, measureMillis / 1000.0, all, errors, firstError,
-                after.get("forces") - before.get("forces"), cpu);
+                after.get("forces") - before.get("forces"), cpu, peerForces, peerCpu);
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {

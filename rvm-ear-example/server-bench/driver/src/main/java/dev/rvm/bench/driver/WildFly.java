@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The WildFly the build unpacked, run as {@code bin/standalone.sh} with a port offset, the archives copied into
  * {@code standalone/deployments} before boot so that the deployment scanner deploys them (as {@code -Prun} deploys
- * the RAR); the copy of the RAR gets the connection definition of case rvm-lazy ({@link LazyDefinition}). Started in the background; {@link #close()} stops it with SIGTERM (a clean shutdown) and, if it is still
- * there after a minute, kills it. Not thread-safe: the driver's main thread starts and stops it.
+ * the RAR); the copy of the RAR gets the connection definition of case rvm-lazy ({@link LazyDefinition}). Started in
+ * the background, its console in {@code console.log} of its home; {@link #close()} stops it with SIGTERM (a clean
+ * shutdown) and, if it is still there after a minute, kills it. The two-server mode runs two of them, each on its own
+ * copy of the unpacked server ({@link TwoServers}). Not thread-safe: the driver's main thread starts and stops it.
  */
 final class WildFly implements AutoCloseable {
     /** The archives deployed, in this order; the WAR depends on the RAR and on the JDBC driver. */
@@ -41,6 +43,11 @@ final class WildFly implements AutoCloseable {
         this.jvmOptions = List.copyOf(jvmOptions);
     }
 
+    /** @return the unpacked server this runs */
+    Path home() {
+        return home;
+    }
+
     /** @return the HTTP port */
     int httpPort() {
         return 8080 + portOffset;
@@ -61,9 +68,38 @@ final class WildFly implements AutoCloseable {
                 home.resolve("bench-config.log"), 180);
     }
 
+    /**
+     * Runs the management CLI script {@code script} (which embeds the server itself, offline) with
+     * {@code properties} as system properties of the CLI, for the {@code ${...}} in the script.
+     */
+    void runScript(Path script, Map<String, String> properties) throws IOException {
+        Path file = home.resolve("bench-cli.properties");
+        List<String> lines = new ArrayList<>();
+        properties.forEach((k, v) -> lines.add(k + "=" + v));
+        Files.write(file, lines);
+        Processes.run(List.of(home.resolve("bin/jboss-cli.sh").toString(), "--file=" + script.toAbsolutePath(),
+                "--properties=" + file), home, home.resolve("bench-config.log"), 180);
+    }
+
+    /** Adds the application user {@code user} ({@code bin/add-user.sh -a}, realm {@code ApplicationRealm}). */
+    void addApplicationUser(String user, String password) throws IOException {
+        Processes.run(List.of(home.resolve("bin/add-user.sh").toString(), "-a", "-s", "-u", user, "-p", password),
+                home, home.resolve("bench-config.log"), 120);
+    }
+
     /** Copies {@link #ARCHIVES} from {@code archives}, starts the server, and waits until all are deployed. */
     void start(Path archives) throws IOException {
-        Path deployments = home.resolve("standalone/deployments");
+        deploy(archives);
+        boot();
+    }
+
+    /**
+     * Copies {@link #ARCHIVES} from {@code archives} into {@code standalone/deployments}, where the scanner finds them
+     * at boot; the RAR's copy gets the connection definition of case rvm-lazy. A copy may be changed further
+     * ({@link #deployment}) until {@link #boot}.
+     */
+    void deploy(Path archives) throws IOException {
+        Path deployments = deployments();
         if (!Files.isDirectory(deployments)) {
             throw new IOException("no WildFly at " + home + " (the build unpacks org.wildfly:wildfly-dist there)");
         }
@@ -71,6 +107,16 @@ final class WildFly implements AutoCloseable {
             Files.copy(archives.resolve(a), deployments.resolve(a), StandardCopyOption.REPLACE_EXISTING);
         }
         LazyDefinition.addToRar(deployments.resolve(ARCHIVES.get(0)));
+    }
+
+    /** @return the copy of archive {@code name} (one of {@link #ARCHIVES}) that the server deploys */
+    Path deployment(String name) {
+        return deployments().resolve(name);
+    }
+
+    /** Starts the server on what {@link #deploy} copied, and waits until all of it is deployed. */
+    void boot() throws IOException {
+        Path deployments = deployments();
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(),
                 "-Djboss.socket.binding.port-offset=" + portOffset));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -86,6 +132,10 @@ final class WildFly implements AutoCloseable {
         pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         process = pb.start();
         waitForDeployments(deployments);
+    }
+
+    private Path deployments() {
+        return home.resolve("standalone/deployments");
     }
 
     /** The server JVM's process id (a child of the script), e.g. for {@code jcmd}. */

@@ -10,7 +10,9 @@
  * {@link dev.rvm.bench.driver.CpuCounters} the machine's and the server's CPU time and context switches from
  * {@code /proc}, {@link dev.rvm.bench.driver.LazyDefinition} the connection definition of case {@code rvm-lazy}
  * added to the deployed copy of the RAR, {@link dev.rvm.bench.driver.ServerProfiler} async-profiler in the server
- * for a measured window;
+ * for a measured window; {@link dev.rvm.bench.driver.TwoServers} the two-server mode's server B (a copy of the
+ * unpacked WildFly, wired to A by the two-server example's own script) and
+ * {@link dev.rvm.bench.driver.TwoServerReport} its table (forces on A and on B, the ratios of the remote cases);
  * {@link dev.rvm.bench.driver.PostgresCommand} starts and stops the same PostgreSQL for other builds (the integration
  * tests on PostgreSQL). Speed is read only as ratios between
  * cases measured in the same run: the figures depend on the machine, the ratios much less.

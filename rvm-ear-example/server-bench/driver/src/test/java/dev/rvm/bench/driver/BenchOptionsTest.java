@@ -28,6 +28,27 @@ class BenchOptionsTest {
         assertFalse(o.txJournal());
         assertEquals("", o.profile());
         assertEquals(List.of("rvm"), o.profileCases());
+        assertFalse(o.twoServers());
+    }
+
+    @Test
+    void namingARemoteCaseSelectsTwoServersAndNoDatabase() {
+        BenchOptions o = parse("--cases=none,rvm,rvm-remote,remote-none", "--dbs=", "--two-servers-cli=/t.cli");
+        assertTrue(o.twoServers());
+        assertEquals(List.of("none", "rvm", "rvm-remote", "remote-none"), o.cases());
+        assertFalse(BenchOptions.usesDatabase("rvm-remote"));
+        assertFalse(BenchOptions.usesDatabase("remote-none"));
+        assertEquals(50_100, o.peerPortOffset());
+    }
+
+    @Test
+    void twoServersNeedTheirScriptAndTwoPortOffsets() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--cases=rvm-remote")).getMessage()
+                .contains("--two-servers-cli"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--cases=remote-none",
+                "--two-servers-cli=/t.cli", "--port-offset=30000", "--peer-port-offset=30000")).getMessage()
+                .contains("--peer-port-offset"));
+        assertFalse(parse("--cases=rvm", "--port-offset=30000", "--peer-port-offset=30000").twoServers());
     }
 
     @Test
