@@ -74,22 +74,21 @@ final class LedgerClient {
     /** POSTs a transfer; returns status and body. */
     HttpResponse<String> transfer(String from, String to, long amount, String memo, String via)
             throws IOException, InterruptedException {
-        String form = "from=" + enc(from) + "&to=" + enc(to) + "&amount=" + amount + "&via=" + enc(via)
-                + (memo == null ? "" : "&memo=" + enc(memo));
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "rvm-ledger/api/transfers"))
-                        .timeout(Duration.ofSeconds(60))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return postTransfer("rvm-ledger/api/transfers", Duration.ofSeconds(60), from, to, amount, memo, via);
     }
 
     /** POSTs a transfer from this server's {@code from} to the other server's {@code to}; status and body. */
     HttpResponse<String> peerTransfer(String from, String to, long amount, String memo, String via)
             throws IOException, InterruptedException {
+        return postTransfer("rvm-ledger/api/peer-transfers", Duration.ofSeconds(90), from, to, amount, memo, via);
+    }
+
+    private HttpResponse<String> postTransfer(String path, Duration timeout, String from, String to, long amount,
+                                              String memo, String via) throws IOException, InterruptedException {
         String form = "from=" + enc(from) + "&to=" + enc(to) + "&amount=" + amount + "&via=" + enc(via)
                 + (memo == null ? "" : "&memo=" + enc(memo));
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "rvm-ledger/api/peer-transfers"))
-                        .timeout(Duration.ofSeconds(90))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(timeout)
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -71,18 +71,11 @@ final class TransferWork {
      */
     static TransferResult transferToPeer(RvmConnectionFactory rvm, AuditLog audit, RemoteLedger peer, String from,
                                          String to, long amount, String memo, String via, Runnable markRollbackOnly) {
-        if (from == null || to == null || amount <= 0 || amount > MAX_AMOUNT) {
-            throw new LedgerException(LedgerException.Reason.INVALID_REQUEST,
-                    "need two accounts and an amount in 1.." + MAX_AMOUNT, null);
-        }
+        checkPeerRequest(from, to, amount);
         try (RvmConnection c = connect(rvm)) {
             Transaction tx = c.transaction();
             AccountBook book = AccountBook.of(tx, c.region(AccountBook.REGION));
-            Long balance = book.lockOne(tx, from);
-            if (balance == null) {
-                throw unknown(from);
-            }
-            long fromBalance = balance - amount;
+            long fromBalance = lockExisting(book, tx, from) - amount;
             book.set(tx, from, fromBalance);
             TransferResult credited = peer.credit(from + "@" + PeerLedger.localNode(), to, amount, memo);
             String remoteTo = to + "@" + credited.message();
@@ -102,24 +95,18 @@ final class TransferWork {
      */
     static TransferResult creditFromPeer(RvmConnectionFactory rvm, AuditLog audit, String from, String to,
                                          long amount, String memo) {
-        if (from == null || to == null || amount <= 0 || amount > MAX_AMOUNT) {
-            throw new LedgerException(LedgerException.Reason.INVALID_REQUEST,
-                    "need two accounts and an amount in 1.." + MAX_AMOUNT, null);
-        }
+        checkPeerRequest(from, to, amount);
         try (RvmConnection c = connect(rvm)) {
             Transaction tx = c.transaction();
             AccountBook book = AccountBook.of(tx, c.region(AccountBook.REGION));
-            Long balance = book.lockOne(tx, to);
-            if (balance == null) {
-                throw unknown(to);
-            }
-            book.set(tx, to, balance + amount);
+            long toBalance = lockExisting(book, tx, to) + amount;
+            book.set(tx, to, toBalance);
             try {
                 audit.record(from, to, amount, "remote", memo);
             } catch (SQLException e) {
                 throw new LedgerException(LedgerException.Reason.AUDIT_FAILED, "audit row not written: " + e, e);
             }
-            return new TransferResult(TransferResult.COMMITTED, from, to, amount, balance + amount,
+            return new TransferResult(TransferResult.COMMITTED, from, to, amount, toBalance,
                     PeerLedger.localNode());
         }
     }
@@ -173,6 +160,23 @@ final class TransferWork {
         } catch (ResourceException e) {
             throw new IllegalStateException("no RVM connection: " + e, e);
         }
+    }
+
+    /** The two ends and amount of a transfer between servers (the accounts are on different ledgers). */
+    private static void checkPeerRequest(String from, String to, long amount) {
+        if (from == null || to == null || amount <= 0 || amount > MAX_AMOUNT) {
+            throw new LedgerException(LedgerException.Reason.INVALID_REQUEST,
+                    "need two accounts and an amount in 1.." + MAX_AMOUNT, null);
+        }
+    }
+
+    /** Locks {@code account} for update and returns its balance; an account this ledger does not hold is refused. */
+    private static long lockExisting(AccountBook book, Transaction tx, String account) {
+        Long balance = book.lockOne(tx, account);
+        if (balance == null) {
+            throw unknown(account);
+        }
+        return balance;
     }
 
     private static LedgerException unknown(String account) {
