@@ -1,5 +1,6 @@
 package dev.rvm.replication;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -53,6 +55,35 @@ final class RaftSetup {
                 SizeInBytes.valueOf(Math.min(4L << 20, config.raftSegmentSize())));
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, config.snapshotThreshold())));
         return p;
+    }
+
+    /**
+     * Closes {@code server} and waits (at most {@code bound}) until the threads Ratis ran for this member of
+     * {@code groupId} have ended. Ratis's close waits at most 3 s for the Raft log's worker thread and then returns
+     * while the worker may still write into the log directory; a member restarted on that directory, or an operator
+     * wiping it, must not race a late write (a CI run saw a directory refill while it was being deleted). Ratis names
+     * those threads {@code <memberId>@<groupId>-...}. Returns the names of those still running at the bound (none if
+     * all ended).
+     */
+    static List<String> closeAndAwait(RaftServer server, String memberId, RaftGroupId groupId, Duration bound)
+            throws IOException {
+        server.close();
+        String prefix = memberId + "@" + groupId + "-";
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            List<String> alive = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.isAlive() && t != Thread.currentThread() && t.getName().startsWith(prefix))
+                    .map(Thread::getName).toList();
+            if (alive.isEmpty() || System.nanoTime() > deadline) {
+                return alive;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return alive;
+            }
+        }
     }
 
     private static TimeDuration millis(Duration d) {

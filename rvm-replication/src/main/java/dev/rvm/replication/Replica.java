@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -348,11 +349,19 @@ public final class Replica implements Closeable {
         }
     }
 
+    private void awaitClosed(RaftServer s) throws IOException {
+        List<String> alive = RaftSetup.closeAndAwait(s, config.memberId(), groupId, Duration.ofSeconds(30));
+        if (!alive.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "RVM replica {0}: Ratis threads still running after its server closed (waited up to 30 s, or was interrupted): {1}",
+                    config.memberId(), alive);
+        }
+    }
+
     private void closeServer() {
         RaftServer s = server;
         if (s != null) {
             try {
-                s.close();
+                awaitClosed(s);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "RVM replica " + config.memberId() + ": closing the Ratis server", e);
             }
@@ -611,7 +620,7 @@ public final class Replica implements Closeable {
         }
         RaftServer s = server;
         if (s != null) {
-            s.close();
+            awaitClosed(s);
         }
         synchronized (lock) {
             if (store != null) {
