@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Kill -9 under load, again and again, on a third server (port offset {@code rvm.it.chaosPortOffset}, 25000 by
+ * Kill -9 under load, again and again, on a third server (port offset {@code rvm.it.chaosPortOffset}, 12000 by
  * default) that runs with WildFly's <em>default</em> recovery settings (periodic recovery every 120 s, backoff
  * 10 s, orphan safety interval 20 s). Each cycle: client threads post transfers through the EJB and the CDI path;
  * after a random time the server's JVM gets SIGKILL; it is restarted (one restart in three is itself killed at a

@@ -10,6 +10,7 @@ import dev.rvm.it.probe.PeerProbeBean;
 import dev.rvm.it.probe.PhaseBlockingXAResource;
 import dev.rvm.it.probe.ProbeServlet;
 import dev.rvm.it.probe.TwoServerProbeServlet;
+import dev.rvm.it.replica.ReplicaSequence;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,8 @@ final class Deployments {
     static final String NESTING = "rvm-nesting.war";
     static final String TWO_SERVERS_EAR = "rvm-ledger-two-servers.ear";
     static final String TWO_SERVER_PROBE = "rvm-two-probe.war";
+    static final String REPLICATED_RAR = "rvm-replicated.rar";
+    static final String REPLICA_PROBE = "rvm-replica-probe.war";
 
     /** The smallest log, so that the concurrency test truncates it several times. */
     static final String TEST_LOG_SIZE = "<config-property name=\"logSize\">65536</config-property>";
@@ -90,6 +93,46 @@ final class Deployments {
         return ShrinkWrap.create(WebArchive.class, "rvm-lazy-probe.war")
                 .addPackage(LazySequence.class.getPackage())
                 .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + RAR + "\n"));
+    }
+
+    /**
+     * The adapter, as built, activated as member {@code member} of the replicated group {@code group} of
+     * {@code peers} (witness {@code w}): {@code java:/eis/rvm-replicated}, region {@code seq}, its store in
+     * {@code data/rvm-replicated-<group>}; what an operator's own activation of a replicated store looks like.
+     */
+    static ResourceAdapterArchive replicatedRar(String member, String group, String peers) {
+        ResourceAdapterArchive rar = ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class, archive(RAR));
+        String ij = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<ironjacamar xmlns=\"http://www.ironjacamar.org/doc/schema\">\n"
+                + "  <config-property name=\"storeDirectory\">${jboss.server.data.dir}/rvm-replicated-" + group
+                + "</config-property>\n"
+                + "  <config-property name=\"logSize\">1048576</config-property>\n"
+                + "  <config-property name=\"regions\">seq:seq:0:65536</config-property>\n"
+                + "  <config-property name=\"replicaGroup\">" + group + "</config-property>\n"
+                + "  <config-property name=\"replicaMemberId\">" + member + "</config-property>\n"
+                + "  <config-property name=\"replicaPeers\">" + peers + "</config-property>\n"
+                + "  <config-property name=\"replicaWitnesses\">w</config-property>\n"
+                + "  <transaction-support>XATransaction</transaction-support>\n"
+                + "  <connection-definitions>\n"
+                + "    <connection-definition class-name=\"dev.rvm.ra.spi.RvmManagedConnectionFactory\""
+                + " jndi-name=\"java:/eis/rvm-replicated\" pool-name=\"RvmReplicatedPool\" enabled=\"true\">\n"
+                + "      <xa-pool><min-pool-size>0</min-pool-size><max-pool-size>20</max-pool-size></xa-pool>\n"
+                + "      <recovery no-recovery=\"false\"><recover-credential><user-name>rvm</user-name>"
+                + "<password>rvm</password></recover-credential></recovery>\n"
+                + "    </connection-definition>\n"
+                + "  </connection-definitions>\n"
+                + "</ironjacamar>\n";
+        rar.delete("META-INF/ironjacamar.xml");
+        rar.add(new StringAsset(ij), "META-INF/ironjacamar.xml");
+        return ShrinkWrap.create(ResourceAdapterArchive.class, REPLICATED_RAR).merge(rar);
+    }
+
+    /** The replicated sequence of {@code dev.rvm.it.replica}, on {@code java:/eis/rvm-replicated}. */
+    static WebArchive replicaProbe() {
+        return ShrinkWrap.create(WebArchive.class, REPLICA_PROBE)
+                .addPackage(ReplicaSequence.class.getPackage())
+                .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + REPLICATED_RAR
+                        + "\n"));
     }
 
     /** The example application, as built. */

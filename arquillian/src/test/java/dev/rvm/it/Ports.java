@@ -12,12 +12,12 @@ final class Ports {
     /** Offset of the server that the tests stop, kill and restart. */
     static final int CRASH_OFFSET = Integer.getInteger("rvm.it.crashPortOffset", 20000);
     /** Offset of the server that the chaos test kills at random moments, with default recovery settings. */
-    static final int CHAOS_OFFSET = Integer.getInteger("rvm.it.chaosPortOffset", 25000);
+    static final int CHAOS_OFFSET = Integer.getInteger("rvm.it.chaosPortOffset", 12000);
 
     /** Offset of server A of the two-server tests, whose ledger sends money to B's. */
-    static final int A_OFFSET = Integer.getInteger("rvm.it.aPortOffset", 40000);
+    static final int A_OFFSET = Integer.getInteger("rvm.it.aPortOffset", 2000);
     /** Offset of server B of the two-server tests, whose ledger receives it in A's propagated transaction. */
-    static final int B_OFFSET = Integer.getInteger("rvm.it.bPortOffset", 45000);
+    static final int B_OFFSET = Integer.getInteger("rvm.it.bPortOffset", 14000);
 
     private Ports() {
     }

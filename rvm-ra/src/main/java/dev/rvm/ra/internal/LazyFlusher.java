@@ -4,6 +4,7 @@ import dev.rvm.core.RecoverableMemory;
 import dev.rvm.core.RvmException;
 import java.util.Timer;
 import java.util.TimerTask;
+import java.util.function.Supplier;
 
 /**
  * Bounds the window of lazy one-phase commits: every {@code lazyFlushMillis} it forces the store's log
@@ -19,11 +20,11 @@ public final class LazyFlusher extends TimerTask {
     /** Longest period accepted: beyond this the "bounded" window would be an unbounded one in practice. */
     public static final long MAX_LAZY_FLUSH_MILLIS = 10_000;
 
-    private final RecoverableMemory memory;
+    private final Supplier<RecoverableMemory> memory;
     private final Timer timer;
     private volatile boolean failedOnce;
 
-    private LazyFlusher(RecoverableMemory memory, Timer timer) {
+    private LazyFlusher(Supplier<RecoverableMemory> memory, Timer timer) {
         this.memory = memory;
         this.timer = timer;
     }
@@ -44,6 +45,14 @@ public final class LazyFlusher extends TimerTask {
 
     /** Starts flushing {@code memory} every {@code periodMillis} on {@code timer}, which it owns from now on. */
     public static LazyFlusher start(RecoverableMemory memory, Timer timer, long periodMillis) {
+        return start(() -> memory, timer, periodMillis);
+    }
+
+    /**
+     * Starts flushing, every {@code periodMillis} on {@code timer} (which it owns from now on), the store that
+     * {@code memory} gives at that moment ({@code null}: none, as on a follower of a replicated group).
+     */
+    public static LazyFlusher start(Supplier<RecoverableMemory> memory, Timer timer, long periodMillis) {
         LazyFlusher f = new LazyFlusher(memory, timer);
         timer.scheduleAtFixedRate(f, periodMillis, periodMillis);
         return f;
@@ -51,11 +60,12 @@ public final class LazyFlusher extends TimerTask {
 
     @Override
     public void run() {
-        if (!memory.isOpen()) {
+        RecoverableMemory m = memory.get();
+        if (m == null || !m.isOpen()) {
             return;
         }
         try {
-            memory.flush();
+            m.flush();
         } catch (RvmException e) {
             // The store stopped (it says so to every caller); report it here once, not every period.
             if (!failedOnce) {

@@ -217,4 +217,33 @@ public final class Messages {
                 + " every server a node identifier of its own (/subsystem=transactions:write-attribute(name="
                 + "node-identifier, ...))");
     }
+
+    /** RVM000135: this member of a replicated group became the leader; its store serves connections now. */
+    public static void leading(String member, String group, int inDoubt) {
+        LOG.info("RVM000135: member " + member + " leads replicated group " + group + " and serves connections;"
+                + " branches in doubt: " + inDoubt + " (never rolled back by presumption here: only their"
+                + " coordinator's transaction log decides them)");
+    }
+
+    /** RVM000136: connections asked of a member that does not lead its replicated group. */
+    public static String notLeader(String why) {
+        return "RVM000136: this RVM store is a replica and does not serve connections: " + why;
+    }
+
+    /** RVM000137: the store this member opened as the leader does not fit the configured regions. */
+    public static void leaderStoreRefused(String member, Throwable cause) {
+        LOG.log(Level.SEVERE, "RVM000137: member " + member + " leads its replicated group but cannot map the"
+                + " configured regions on the group's store; it serves no connection", cause);
+    }
+
+    /** RVM000138: the replicated group's member started (a follower until elected). */
+    public static void memberStarted(String member, String group, String dir) {
+        LOG.info("RVM000138: RVM store in " + dir + " is member " + member + " of replicated group " + group
+                + "; it serves connections only while it leads");
+    }
+
+    /** RVM000139: the member could not start its Raft server. */
+    public static String memberStartFailed(String member, Throwable cause) {
+        return "RVM000139: member " + member + " of the replicated RVM store could not start: " + cause;
+    }
 }

@@ -43,6 +43,19 @@ public final class StartupRecovery {
      * Failures are logged, never thrown: the branches then wait for the periodic recovery, as without this class.
      */
     public static void begin(Store store, WorkManager wm, BooleanSupplier stopped) {
+        begin(store, wm, stopped, true);
+    }
+
+    /**
+     * Step 2 only, for a member of a replicated group that has just become the leader: its branches in doubt were
+     * prepared through another member's server as likely as through this one, so none is rolled back by
+     * presumption here; only their coordinator's transaction log decides them.
+     */
+    public static void beginWithoutPresumption(Store store, WorkManager wm, BooleanSupplier stopped) {
+        begin(store, wm, stopped, false);
+    }
+
+    private static void begin(Store store, WorkManager wm, BooleanSupplier stopped, boolean presume) {
         int inDoubt = store.inDoubt().size();
         if (inDoubt == 0) {
             return;
@@ -52,9 +65,11 @@ public final class StartupRecovery {
             Messages.noPromptRecovery(inDoubt);
             return;
         }
-        int orphans;
+        int orphans = 0;
         try {
-            orphans = rollBackOrphans(store, tm);
+            if (presume) {
+                orphans = rollBackOrphans(store, tm);
+            }
         } catch (RuntimeException e) {
             Messages.presumedAbortFailed("(all)", e);
             return;

@@ -45,36 +45,51 @@ public final class Store {
      *         property if the regions do not fit existing segments
      */
     public static Store open(StoreConfig config, Executor truncation, Storage storage) {
-        RvmOptions.Builder b = RvmOptions.builder(config.directory()).logSize(config.logSize())
-                .truncationThreshold(config.truncationThreshold())
-                .lockTimeout(Duration.ofMillis(config.lockTimeoutMillis())).truncationExecutor(truncation);
+        RvmOptions.Builder b = options(config, truncation, RvmOptions.builder(config.directory()).logSize(config.logSize()));
         if (storage != null) {
             b.storage(storage);
         }
         RecoverableMemory rvm = RecoverableMemory.open(b.build());
         try {
-            Map<String, Long> needed = new HashMap<>();
-            for (RegionSpec r : config.regions()) {
-                needed.merge(r.segment(), r.offset() + r.length(), Math::max);
-            }
-            for (Map.Entry<String, Long> e : needed.entrySet()) {
-                if (!rvm.segmentExists(e.getKey())) {
-                    rvm.createSegment(e.getKey(), e.getValue());
-                    Messages.segmentCreated(e.getKey(), e.getValue());
-                } else if (rvm.segmentSize(e.getKey()) < e.getValue()) {
-                    throw StoreConfig.bad(StoreConfig.REGIONS, config.regions(), "segment '" + e.getKey() + "' has "
-                            + rvm.segmentSize(e.getKey()) + " bytes, the regions need " + e.getValue());
-                }
-            }
-            Map<String, Region> mapped = new LinkedHashMap<>();
-            for (RegionSpec r : config.regions()) {
-                mapped.put(r.name(), rvm.map(r.segment(), r.offset(), r.length()));
-            }
-            return new Store(config, rvm, mapped);
+            return over(config, rvm);
         } catch (RuntimeException e) {
             rvm.close();
             throw e;
         }
+    }
+
+    /** The configured store options (truncation, range locks) on {@code b}, with truncation on {@code truncation}. */
+    public static RvmOptions.Builder options(StoreConfig config, Executor truncation, RvmOptions.Builder b) {
+        return b.truncationThreshold(config.truncationThreshold())
+                .lockTimeout(Duration.ofMillis(config.lockTimeoutMillis())).truncationExecutor(truncation);
+    }
+
+    /**
+     * The adapter's view of a core store that is already open (its own, or a replicated group's active store):
+     * creates the segments the regions need and maps the regions. Does not close {@code rvm} on failure.
+     *
+     * @throws IllegalArgumentException naming the {@code regions} property if the regions do not fit existing
+     *         segments
+     */
+    public static Store over(StoreConfig config, RecoverableMemory rvm) {
+        Map<String, Long> needed = new HashMap<>();
+        for (RegionSpec r : config.regions()) {
+            needed.merge(r.segment(), r.offset() + r.length(), Math::max);
+        }
+        for (Map.Entry<String, Long> e : needed.entrySet()) {
+            if (!rvm.segmentExists(e.getKey())) {
+                rvm.createSegment(e.getKey(), e.getValue());
+                Messages.segmentCreated(e.getKey(), e.getValue());
+            } else if (rvm.segmentSize(e.getKey()) < e.getValue()) {
+                throw StoreConfig.bad(StoreConfig.REGIONS, config.regions(), "segment '" + e.getKey() + "' has "
+                        + rvm.segmentSize(e.getKey()) + " bytes, the regions need " + e.getValue());
+            }
+        }
+        Map<String, Region> mapped = new LinkedHashMap<>();
+        for (RegionSpec r : config.regions()) {
+            mapped.put(r.name(), rvm.map(r.segment(), r.offset(), r.length()));
+        }
+        return new Store(config, rvm, mapped);
     }
 
     /** The configuration it was opened with. */

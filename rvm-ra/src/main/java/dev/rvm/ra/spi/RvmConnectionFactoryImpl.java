@@ -27,6 +27,12 @@ public class RvmConnectionFactoryImpl implements RvmConnectionFactory {
 
     @Override
     public RvmConnection getConnection() throws ResourceException {
+        RvmResourceAdapter ra = mcf.resourceAdapter();
+        if (ra.groupMember() != null) {
+            // A replica that does not lead refuses here, naming the leader: through the pool, each refusal would be
+            // logged by the container with its stack trace (IronJacamar's IJ000604), once per request.
+            ra.store();
+        }
         return (RvmConnection) cm.allocateConnection(mcf, null);
     }
 

@@ -1,6 +1,8 @@
 package dev.rvm.ra.spi;
 
 import dev.rvm.core.RvmException;
+import dev.rvm.ra.internal.GroupConfig;
+import dev.rvm.ra.internal.GroupMember;
 import dev.rvm.ra.internal.LazyFlusher;
 import dev.rvm.ra.internal.Messages;
 import dev.rvm.ra.internal.RvmXid;
@@ -17,6 +19,7 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Objects;
 import javax.transaction.xa.XAResource;
@@ -33,7 +36,10 @@ import javax.transaction.xa.XAResource;
  * (0..1, default 0.5), {@code lockTimeoutMillis} (default 10000), {@code defaultCommitMode} (FLUSH or NO_FLUSH, for
  * local transactions; default FLUSH), {@code regions} ({@code name:segment:offset:length} list),
  * {@code lazyFlushMillis} (1..10000, default 10: how often the log is forced for the lazy one-phase commits of a
- * connection factory with {@code lazyOnePhaseCommit}). An invalid value
+ * connection factory with {@code lazyOnePhaseCommit}); and, to run the store as one member of a group replicated on
+ * Apache Ratis, {@code replicaGroup} (UUID), {@code replicaMemberId}, {@code replicaPeers}
+ * ({@code id=host:port,...}, every member) and {@code replicaWitnesses} ({@link GroupMember}: only the leader's
+ * adapter gives connections). An invalid value
  * fails {@code start} with a {@link ResourceAdapterInternalException} that names the property.
  *
  * <p>{@code equals}/{@code hashCode} compare the configuration properties, as the Connectors specification asks of
@@ -49,8 +55,13 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
     private String defaultCommitMode;
     private String regions;
     private Long lazyFlushMillis;
+    private String replicaGroup;
+    private String replicaMemberId;
+    private String replicaPeers;
+    private String replicaWitnesses;
 
     private transient volatile Store store;
+    private transient volatile GroupMember member;
     private transient WorkManagerExecutor executor;
     private transient LazyFlusher flusher;
 
@@ -60,19 +71,25 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
 
     @Override
     public synchronized void start(BootstrapContext ctx) throws ResourceAdapterInternalException {
-        if (store != null) {
+        if (store != null || member != null) {
             return;
         }
         StoreConfig config;
+        GroupConfig group;
         long flushPeriod;
         try {
             config = StoreConfig.parse(storeDirectory, logSize, truncationThreshold, lockTimeoutMillis,
                     defaultCommitMode, regions);
+            group = GroupConfig.parse(replicaGroup, replicaMemberId, replicaPeers, replicaWitnesses);
             flushPeriod = LazyFlusher.period(lazyFlushMillis);
         } catch (IllegalArgumentException e) {
             throw internal(e.getMessage(), e);
         }
         WorkManagerExecutor ex = new WorkManagerExecutor(ctx.getWorkManager());
+        if (group != null) {
+            startMember(ctx, config, group, ex, flushPeriod);
+            return;
+        }
         Store s;
         try {
             s = Store.open(config, ex, null); // the real files: tests open a Store on a fake one directly
@@ -92,6 +109,46 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
             throw internal("RVM000106: no timer for the background flush of lazy commits: " + e, e);
         }
         Messages.storeOpened(config.directory().toString(), s.storeId(), s.inDoubt().size());
+        logInDoubt(s);
+        StartupRecovery.begin(s, ctx.getWorkManager(), () -> store != s);
+    }
+
+    /**
+     * Starts this adapter's store as a member of a replicated group. The lazy flusher's timer also notices, within
+     * one period, that the member became the leader ({@link GroupMember#current()} maps the regions then).
+     */
+    private void startMember(BootstrapContext ctx, StoreConfig config, GroupConfig group, WorkManagerExecutor ex,
+                             long flushPeriod) throws ResourceAdapterInternalException {
+        GroupMember m;
+        try {
+            m = GroupMember.start(group, config, ex, s -> {
+                Messages.leading(group.memberId(), group.group().toString(), s.inDoubt().size());
+                logInDoubt(s);
+                StartupRecovery.beginWithoutPresumption(s, ctx.getWorkManager(), () -> member == null);
+            });
+        } catch (IOException | RuntimeException e) {
+            ex.shutdown();
+            throw internal(Messages.memberStartFailed(group.memberId(), e), e);
+        }
+        executor = ex;
+        member = m;
+        try {
+            flusher = LazyFlusher.start(() -> {
+                try {
+                    Store s = m.current();
+                    return s == null ? null : s.memory();
+                } catch (RuntimeException notMapped) {
+                    return null; // logged once by the member
+                }
+            }, ctx.createTimer(), flushPeriod);
+        } catch (UnavailableException e) {
+            stop();
+            throw internal("RVM000106: no timer for the background flush of lazy commits: " + e, e);
+        }
+        Messages.memberStarted(group.memberId(), group.group().toString(), config.directory().toString());
+    }
+
+    private static void logInDoubt(Store s) {
         s.inDoubt().forEach(id -> {
             try {
                 Messages.inDoubtAtStart(RvmXid.describe(XidCodec.decode(id)));
@@ -99,7 +156,6 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
                 Messages.foreignBranch(id.toString());
             }
         });
-        StartupRecovery.begin(s, ctx.getWorkManager(), () -> store != s);
     }
 
     private static ResourceAdapterInternalException internal(String message, Exception cause) {
@@ -111,15 +167,26 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
     @Override
     public synchronized void stop() {
         Store s = store;
-        if (s == null) {
+        GroupMember m = member;
+        if (s == null && m == null) {
             return;
         }
         store = null;
+        member = null;
         if (flusher != null) {
             flusher.stop();
             flusher = null;
         }
         executor.shutdown();
+        if (m != null) {
+            try {
+                m.close(); // closes the active store, if leading, and stops Ratis's threads
+                Messages.storeClosed(m.toString());
+            } catch (IOException | RuntimeException e) {
+                Messages.closeFailed(e);
+            }
+            return;
+        }
         try {
             s.close(); // waits for a truncation in progress; in-doubt branches stay in the log
             Messages.storeClosed(s.config().directory().toString());
@@ -128,18 +195,48 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
         }
     }
 
-    /** The open store; {@code ResourceException} if the adapter is not started. */
+    /**
+     * The open store; {@code ResourceException} if the adapter is not started, or is a member of a replicated
+     * group that does not lead it (the message names the leader).
+     */
     Store store() throws ResourceException {
-        Store s = store;
+        GroupMember m = member;
+        Store s;
+        if (m != null) {
+            try {
+                s = m.current();
+            } catch (RuntimeException e) {
+                throw new ResourceException(Messages.notLeader(e.getMessage()), e);
+            }
+            if (s == null) {
+                RvmException why = m.notLeader();
+                throw new ResourceException(Messages.notLeader(why.getMessage()), why);
+            }
+        } else {
+            s = store;
+        }
         if (s == null || !s.isOpen()) {
             throw new ResourceException(Messages.notStarted() + (s == null ? "" : "; " + Messages.storeUnavailable()));
         }
         return s;
     }
 
-    /** The open store or {@code null}, for statistics. */
+    /** The open store or {@code null} (not started, or a replica that does not lead), for statistics. */
     Store storeOrNull() {
+        GroupMember m = member;
+        if (m != null) {
+            try {
+                return m.current();
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
         return store;
+    }
+
+    /** This adapter's replicated group membership, or {@code null} for a store of its own. */
+    GroupMember groupMember() {
+        return member;
     }
 
     @Override
@@ -230,6 +327,46 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
         this.lazyFlushMillis = millis;
     }
 
+    /** The replicated group's id (a UUID, the same on every member); unset for a store of its own. */
+    public String getReplicaGroup() {
+        return replicaGroup;
+    }
+
+    /** Sets {@link #getReplicaGroup()}. */
+    public void setReplicaGroup(String replicaGroup) {
+        this.replicaGroup = replicaGroup;
+    }
+
+    /** This member's id in the replicated group. */
+    public String getReplicaMemberId() {
+        return replicaMemberId;
+    }
+
+    /** Sets {@link #getReplicaMemberId()}. */
+    public void setReplicaMemberId(String replicaMemberId) {
+        this.replicaMemberId = replicaMemberId;
+    }
+
+    /** Every member of the replicated group, this one included: {@code id=host:port}, separated by commas. */
+    public String getReplicaPeers() {
+        return replicaPeers;
+    }
+
+    /** Sets {@link #getReplicaPeers()}. */
+    public void setReplicaPeers(String replicaPeers) {
+        this.replicaPeers = replicaPeers;
+    }
+
+    /** The members that are witnesses ({@code rvm-tools witness}), separated by commas. */
+    public String getReplicaWitnesses() {
+        return replicaWitnesses;
+    }
+
+    /** Sets {@link #getReplicaWitnesses()}. */
+    public void setReplicaWitnesses(String replicaWitnesses) {
+        this.replicaWitnesses = replicaWitnesses;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -243,17 +380,20 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
                 && Objects.equals(truncationThreshold, r.truncationThreshold)
                 && Objects.equals(lockTimeoutMillis, r.lockTimeoutMillis)
                 && Objects.equals(defaultCommitMode, r.defaultCommitMode) && Objects.equals(regions, r.regions)
-                && Objects.equals(lazyFlushMillis, r.lazyFlushMillis);
+                && Objects.equals(lazyFlushMillis, r.lazyFlushMillis) && Objects.equals(replicaGroup, r.replicaGroup)
+                && Objects.equals(replicaMemberId, r.replicaMemberId) && Objects.equals(replicaPeers, r.replicaPeers)
+                && Objects.equals(replicaWitnesses, r.replicaWitnesses);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(storeDirectory, logSize, truncationThreshold, lockTimeoutMillis, defaultCommitMode,
-                regions, lazyFlushMillis);
+                regions, lazyFlushMillis, replicaGroup, replicaMemberId, replicaPeers, replicaWitnesses);
     }
 
     @Override
     public String toString() {
-        return "RvmResourceAdapter[" + (store != null ? store : "stopped") + "]";
+        Object what = member != null ? member : store;
+        return "RvmResourceAdapter[" + (what != null ? what : "stopped") + "]";
     }
 }

@@ -1,9 +1,12 @@
 package dev.rvm.ra.spi;
 
 import dev.rvm.core.Statistics;
+import dev.rvm.ra.internal.GroupMember;
 import dev.rvm.ra.internal.Store;
+import dev.rvm.replication.Replica;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +29,8 @@ import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
  * for the primitive class (for {@code Long.class} it makes it a {@code STRING}, which its metrics exporters skip).
  * Values are read from the store's {@link Statistics} at each call; {@link #clear()} rebases the cumulative
  * counters to zero (the core's own counters are never reset); gauges are not rebased. Without a started store every
- * value is 0.
+ * value is 0. The {@code Replica*} gauges show the store's member of a replicated group (its role, term and applied
+ * index), {@code -1} for a store of its own.
  *
  * <p>Thread-safe.
  */
@@ -34,6 +38,7 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
     private static final long serialVersionUID = 1L;
 
     private static final Map<String, Stat> STATS = new LinkedHashMap<>();
+    private static final Map<String, MemberStat> MEMBER = new LinkedHashMap<>();
 
     static {
         cumulative("Commits", "Transactions and branches committed (one-phase FLUSH and NO_FLUSH, and prepared)",
@@ -72,7 +77,18 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
         gauge("LastRecoveryMillis", "Duration of the recovery run when the store was opened, in milliseconds",
                 s -> TimeUnit.NANOSECONDS.toMillis(s.lastRecoveryNanos()));
         gauge("LastRecoveryBytes", "Log bytes replayed by that recovery", Statistics::lastRecoveryBytes);
+        member("ReplicaRole", "This store's role in its replicated group: 2 the leader (serves connections),"
+                + " 1 a follower or being promoted, 0 fenced or closed; -1 not replicated", s -> switch (s.state()) {
+                    case ACTIVE -> 2;
+                    case FOLLOWER, PROMOTING -> 1;
+                    case FENCED, CLOSED -> 0;
+                });
+        member("ReplicaTerm", "The Raft term this member is in (-1 not replicated or unknown)", Replica.Status::term);
+        member("ReplicaAppliedIndex", "The last Raft entry this member applied (-1 not replicated or unknown)",
+                Replica.Status::appliedIndex);
     }
+
+
 
     private final RvmManagedConnectionFactory mcf;
     private volatile boolean enabled = true;
@@ -85,6 +101,14 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
     private record Stat(String description, boolean cumulative, ToLongFunction<Statistics> read) {
     }
 
+    /** A gauge of the replicated group's member ({@code -1} when the store is not replicated). */
+    private record MemberStat(String description, ToLongFunction<Replica.Status> read) {
+    }
+
+    private static void member(String name, String description, ToLongFunction<Replica.Status> f) {
+        MEMBER.put(name, new MemberStat(description, f));
+    }
+
     private static void cumulative(String name, String description, ToLongFunction<Statistics> f) {
         STATS.put(name, new Stat(description, true, f));
     }
@@ -95,19 +119,22 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
 
     @Override
     public Set<String> getNames() {
-        return Collections.unmodifiableSet(STATS.keySet());
+        Set<String> names = new LinkedHashSet<>(STATS.keySet());
+        names.addAll(MEMBER.keySet());
+        return Collections.unmodifiableSet(names);
     }
 
     @Override
     @SuppressWarnings("rawtypes")
     public Class getType(String name) {
-        return STATS.containsKey(name) ? long.class : null;
+        return STATS.containsKey(name) || MEMBER.containsKey(name) ? long.class : null;
     }
 
     @Override
     public String getDescription(String name) {
         Stat s = STATS.get(name);
-        return s == null ? null : s.description();
+        MemberStat m = MEMBER.get(name);
+        return s != null ? s.description() : m != null ? m.description() : null;
     }
 
     @Override
@@ -118,6 +145,11 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
     /** @return the value as a {@code Long}, 0 without a started store, {@code null} for an unknown name */
     @Override
     public Object getValue(String name) {
+        MemberStat m = MEMBER.get(name);
+        if (m != null) {
+            GroupMember member = adapter() == null ? null : adapter().groupMember();
+            return member == null ? -1L : m.read().applyAsLong(member.status());
+        }
         Stat stat = STATS.get(name);
         if (stat == null) {
             return null;
@@ -130,9 +162,13 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
         return stat.cumulative() ? v - baseline.getOrDefault(name, 0L) : v;
     }
 
+    private RvmResourceAdapter adapter() {
+        return mcf.getResourceAdapter() instanceof RvmResourceAdapter ? (RvmResourceAdapter) mcf.getResourceAdapter()
+                : null;
+    }
+
     private Statistics snapshot() {
-        RvmResourceAdapter ra = mcf.getResourceAdapter() instanceof RvmResourceAdapter
-                ? (RvmResourceAdapter) mcf.getResourceAdapter() : null;
+        RvmResourceAdapter ra = adapter();
         Store s = ra == null ? null : ra.storeOrNull();
         return s == null ? null : s.memory().statistics();
     }

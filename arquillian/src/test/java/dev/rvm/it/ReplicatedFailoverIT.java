@@ -1,0 +1,220 @@
+package dev.rvm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.arquillian.container.test.api.ContainerController;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.Archive;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * An RVM store replicated on Apache Ratis across two WildFly servers (A and B of the two-server tests) and an
+ * {@code rvm-tools witness} in a JVM of its own: each server deploys the adapter as a member of the group
+ * ({@code java:/eis/rvm-replicated}, {@link Deployments#replicatedRar}) and a sequence bumped by RVM-only, one-phase
+ * transactions ({@code dev.rvm.it.replica}). Only the leader's server runs them; the other answers with the
+ * adapter's error naming the leader. Then, {@code rvm.it.replica.cycles} times (default 2, so each server is killed
+ * once): clients bump the sequence on the leader's server, which is SIGKILLed under that load; the other server's
+ * member is elected (with the witness's vote) and its sequence holds every acknowledged value, no partial
+ * transaction; the killed server restarts and its member rejoins as a follower, naming the new leader. Prints the
+ * time from each kill to the first commit on the other server.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ReplicatedFailoverIT {
+    private static final int CYCLES = Integer.getInteger("rvm.it.replica.cycles", 2);
+    private static final int CLIENTS = 4;
+    /** Bound on the time from a kill to the first commit on the other server (election and promotion). */
+    private static final long FAILOVER_BOUND_MILLIS = 60_000;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @ArquillianResource
+    private ContainerController controller;
+
+    private static HttpResponse<String> call(TwoServers.Server s, boolean post) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (8080 + s.offset())
+                + "/rvm-replica-probe/replica/" + (post ? "next" : "state"))).timeout(Duration.ofSeconds(30));
+        return HTTP.send((post ? b.POST(HttpRequest.BodyPublishers.noBody()) : b.GET()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits until {@code s} commits a value; returns how long it took, or fails with its last answer. */
+    private static long awaitCommit(TwoServers.Server s, long boundMillis) throws Exception {
+        long start = System.currentTimeMillis();
+        String last = "";
+        while (System.currentTimeMillis() - start < boundMillis) {
+            try {
+                HttpResponse<String> r = call(s, true);
+                if (r.statusCode() == 200) {
+                    return System.currentTimeMillis() - start;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(50);
+        }
+        return fail(s.node() + " committed nothing within " + boundMillis + " ms: " + last);
+    }
+
+    /** Waits until {@code s} refuses work naming {@code leader} as the leader (its member follows). */
+    private static void awaitFollowing(TwoServers.Server s, String leader) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                HttpResponse<String> r = call(s, true);
+                last = r.statusCode() + " " + r.body();
+                assertTrue(r.statusCode() != 200, s.node() + " committed while " + leader + " leads: " + last);
+                if (r.body().contains("RVM000136") && r.body().contains("the leader is " + leader)) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(250);
+        }
+        fail(s.node() + " does not name " + leader + " as the leader within 120 s: " + last);
+    }
+
+    private static void install(TwoServers.Server s, String member, String group, String peers) throws IOException {
+        Path dir = s.home().resolve("standalone/deployments");
+        for (Archive<?> a : List.<Archive<?>>of(Deployments.replicatedRar(member, group, peers),
+                Deployments.replicaProbe())) {
+            a.as(ZipExporter.class).exportTo(dir.resolve(a.getName()).toFile(), true);
+        }
+    }
+
+    /** Removes the replicated archives from {@code s}'s deployments, so the other two-server tests do not see them. */
+    private static void uninstall(TwoServers.Server s) throws Exception {
+        Path dir = s.home().resolve("standalone/deployments");
+        for (String name : List.of(Deployments.REPLICA_PROBE, Deployments.REPLICATED_RAR)) {
+            Files.deleteIfExists(dir.resolve(name));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (Files.exists(dir.resolve(name + ".deployed")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static Process witness(String group, String peers, Path dir) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path jar = Path.of(System.getProperty("rvm.archives"), "rvm-tools.jar");
+        Files.createDirectories(dir);
+        return new ProcessBuilder(java.toString(), "-jar", jar.toString(), "witness", "--id", "w", "--group", group,
+                "--peers", peers, "--dir", dir.toString(), "--log-size", "1M")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("witness.out").toFile()).start();
+    }
+
+    @Test
+    void theLeadersServerKilledUnderLoadTheOtherTakesOverWithEveryAcknowledgedCommitAndTheKilledOneRejoins()
+            throws Exception {
+        TwoServers.start(controller);
+        TwoServers.Server a = TwoServers.A;
+        TwoServers.Server b = TwoServers.B;
+        String group = UUID.randomUUID().toString();
+        String peers = "a=127.0.0.1:" + (7800 + a.offset()) + ",b=127.0.0.1:" + (7800 + b.offset())
+                + ",w=127.0.0.1:" + (7900 + b.offset());
+        Path witnessDir = Path.of("target", "replica-witness-" + group).toAbsolutePath();
+        Process witness = witness(group, peers, witnessDir);
+        install(a, "a", group, peers);
+        install(b, "b", group, peers);
+        Map<String, TwoServers.Server> byMember = Map.of("a", a, "b", b);
+        List<String> report = new ArrayList<>();
+        try {
+            // The first election: whichever server commits first leads; the other names it.
+            long deadline = System.currentTimeMillis() + 180_000;
+            String leaderId = null;
+            while (leaderId == null && System.currentTimeMillis() < deadline) {
+                for (Map.Entry<String, TwoServers.Server> e : byMember.entrySet()) {
+                    try {
+                        if (call(e.getValue(), true).statusCode() == 200) {
+                            leaderId = e.getKey();
+                        }
+                    } catch (IOException notDeployedYet) {
+                        // the probe is not deployed yet
+                    }
+                }
+                Thread.sleep(250);
+            }
+            assertTrue(leaderId != null, "no server's member became the leader within 180 s; witness said: "
+                    + Files.readString(witnessDir.resolve("witness.out")));
+            for (int cycle = 1; cycle <= CYCLES; cycle++) {
+                TwoServers.Server leader = byMember.get(leaderId);
+                String otherId = leaderId.equals("a") ? "b" : "a";
+                TwoServers.Server other = byMember.get(otherId);
+                awaitFollowing(other, leaderId);
+
+                Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+                AtomicBoolean stop = new AtomicBoolean();
+                List<Thread> clients = new ArrayList<>();
+                for (int i = 0; i < CLIENTS; i++) {
+                    Thread t = new Thread(() -> {
+                        while (!stop.get()) {
+                            try {
+                                HttpResponse<String> r = call(leader, true);
+                                if (r.statusCode() == 200) {
+                                    acknowledged.add(Long.parseLong(r.body().trim()));
+                                }
+                            } catch (IOException | InterruptedException | NumberFormatException e) {
+                                // the server is being killed: not acknowledged
+                            }
+                        }
+                    }, "replica-client-" + i);
+                    t.start();
+                    clients.add(t);
+                }
+                Thread.sleep(3000);
+                assertFalse(acknowledged.isEmpty(), "no transaction committed on the leader " + leaderId + " in 3 s");
+                TwoServers.sigkill(leader);
+                long failover = awaitCommit(other, FAILOVER_BOUND_MILLIS);
+                stop.set(true);
+                for (Thread t : clients) {
+                    t.join();
+                }
+
+                HttpResponse<String> state = call(other, false);
+                assertEquals(200, state.statusCode(), state.body());
+                assertFalse(state.body().startsWith("BROKEN"), "a partial transaction on the new leader: "
+                        + state.body());
+                long counter = Long.parseLong(state.body().trim());
+                long highest = acknowledged.stream().mapToLong(Long::longValue).max().orElseThrow();
+                assertTrue(counter >= highest, "the new leader's sequence is at " + counter + " but " + highest
+                        + " was acknowledged by the killed leader");
+                report.add("cycle " + cycle + ": " + leaderId + " killed after " + acknowledged.size()
+                        + " acknowledged commits (highest " + highest + "), " + otherId + " committed "
+                        + failover + " ms after the kill, sequence at " + counter);
+
+                TwoServers.restart(controller, leader);
+                awaitFollowing(leader, otherId);
+                leaderId = otherId;
+            }
+            System.out.println("replicated failover in WildFly: " + String.join("; ", report));
+        } finally {
+            witness.destroy();
+            uninstall(a);
+            uninstall(b);
+        }
+    }
+}

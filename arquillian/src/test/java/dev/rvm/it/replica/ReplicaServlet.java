@@ -1,0 +1,53 @@
+package dev.rvm.it.replica;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.EJBException;
+import jakarta.resource.ResourceException;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * {@code POST /replica/next}: the next value of {@link ReplicaSequence}, answered 200 after its transaction
+ * committed; 503 with the adapter's message when this server's member does not lead the group (or the store
+ * failed). {@code GET /replica/state}: the committed counter after the slot check ({@code BROKEN ...} if it fails),
+ * or 503 likewise. Thread-safe (no state).
+ */
+@WebServlet("/replica/*")
+public class ReplicaServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @EJB
+    private transient ReplicaSequence sequence;
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setContentType("text/plain");
+        try {
+            resp.getWriter().print(sequence.next());
+        } catch (ResourceException | EJBException e) {
+            unavailable(resp, e);
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setContentType("text/plain");
+        try {
+            resp.getWriter().print(sequence.state());
+        } catch (ResourceException | EJBException e) {
+            unavailable(resp, e);
+        }
+    }
+
+    private static void unavailable(HttpServletResponse resp, Exception e) throws IOException {
+        StringBuilder why = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            why.append(t.getMessage()).append(" | ");
+        }
+        resp.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        resp.getWriter().print(why);
+    }
+}
