@@ -131,6 +131,7 @@ final class Deployments {
     static WebArchive replicaProbe() {
         return ShrinkWrap.create(WebArchive.class, REPLICA_PROBE)
                 .addPackage(ReplicaSequence.class.getPackage())
+                .addClasses(PhaseBlockingXAResource.class, BlockPoint.class)
                 .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + REPLICATED_RAR
                         + "\n"));
     }

@@ -38,7 +38,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * once): clients bump the sequence on the leader's server, which is SIGKILLed under that load; the other server's
  * member is elected (with the witness's vote) and its sequence holds every acknowledged value, no partial
  * transaction; the killed server restarts and its member rejoins as a follower, naming the new leader. Prints the
- * time from each kill to the first commit on the other server.
+ * time from each kill to the first commit on the other server. Last, a two-phase transaction is blocked after RVM's
+ * prepare on the leader's server, which is killed: the branch is in doubt on the new leader, its ranges locked, and
+ * stays so through both servers' recovery scans and the killed server's restart (its coordinator wrote no decision
+ * that the new leader's server can read; only an operator, or a transaction log both servers reach, can decide it).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -53,10 +56,72 @@ class ReplicatedFailoverIT {
     private ContainerController controller;
 
     private static HttpResponse<String> call(TwoServers.Server s, boolean post) throws IOException, InterruptedException {
+        return call(s, post, post ? "next" : "state");
+    }
+
+    private static HttpResponse<String> call(TwoServers.Server s, boolean post, String action)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (8080 + s.offset())
-                + "/rvm-replica-probe/replica/" + (post ? "next" : "state"))).timeout(Duration.ofSeconds(30));
+                + "/rvm-replica-probe/replica/" + action)).timeout(Duration.ofSeconds(30));
         return HTTP.send((post ? b.POST(HttpRequest.BodyPublishers.noBody()) : b.GET()).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The branches in doubt on {@code s}'s store, once it answers (it must lead). */
+    private static long awaitInDoubt(TwoServers.Server s) throws Exception {
+        long deadline = System.currentTimeMillis() + FAILOVER_BOUND_MILLIS;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                HttpResponse<String> r = call(s, false, "in-doubt");
+                if (r.statusCode() == 200) {
+                    return Long.parseLong(r.body().trim());
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(100);
+        }
+        return fail(s.node() + " did not lead within " + FAILOVER_BOUND_MILLIS + " ms: " + last);
+    }
+
+    /**
+     * A transaction blocked after RVM's prepare on the leader's server (a second resource blocks in its prepare: the
+     * transaction manager has written no record), which is then SIGKILLed: the branch is in doubt on the other
+     * server's member once it leads, its ranges stay locked, and neither that server's recovery scan nor the killed
+     * server's restart decides it — nothing presumes it aborted.
+     */
+    private static void branchInDoubtAtFailover(ContainerController controller, TwoServers.Server leader,
+                                                TwoServers.Server other, String otherId) throws Exception {
+        Files.deleteIfExists(leader.blockMarker());
+        Thread blocked = new Thread(() -> {
+            try {
+                call(leader, true, "blocked");
+            } catch (IOException | InterruptedException killed) {
+                // the server is killed while it blocks
+            }
+        }, "replica-blocked");
+        blocked.start();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!Files.exists(leader.blockMarker()) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(leader.blockMarker()), "the transaction did not block after RVM's prepare");
+        TwoServers.sigkill(leader);
+        Files.deleteIfExists(leader.blockMarker());
+        assertEquals(1, awaitInDoubt(other), "the prepared branch is in doubt on the new leader");
+        HttpResponse<String> locked = call(other, true);
+        assertEquals(503, locked.statusCode(), locked.body());
+        assertTrue(locked.body().contains("LOCK_TIMEOUT"), "the branch's ranges are locked: " + locked.body());
+        other.scan();
+        assertEquals(1, awaitInDoubt(other), "still in doubt after the new leader's server's recovery scan");
+        TwoServers.restart(controller, leader);
+        awaitFollowing(leader, otherId);
+        leader.scan();
+        other.scan();
+        assertEquals(1, awaitInDoubt(other), "still in doubt after the killed server restarted and both scanned");
+        blocked.join(60_000);
     }
 
     /** Waits until {@code s} commits a value; returns how long it took, or fails with its last answer. */
@@ -211,6 +276,10 @@ class ReplicatedFailoverIT {
                 leaderId = otherId;
             }
             System.out.println("replicated failover in WildFly: " + String.join("; ", report));
+            String otherId = leaderId.equals("a") ? "b" : "a";
+            branchInDoubtAtFailover(controller, byMember.get(leaderId), byMember.get(otherId), otherId);
+            System.out.println("replicated failover in WildFly: a branch prepared on " + leaderId + "'s server, killed"
+                    + " before the transaction manager's record, stays in doubt and locked on " + otherId);
         } finally {
             witness.destroy();
             uninstall(a);

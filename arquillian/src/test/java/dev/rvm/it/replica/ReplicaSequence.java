@@ -7,7 +7,11 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import dev.rvm.it.probe.PhaseBlockingXAResource;
 import jakarta.resource.ResourceException;
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionManager;
 
 /**
  * A sequence in the replicated store, region {@value #REGION}: the last value given out at offset 0, and each value
@@ -25,6 +29,9 @@ public class ReplicaSequence {
     @Resource(lookup = "java:/eis/rvm-replicated")
     private RvmConnectionFactory rvm;
 
+    @Resource(lookup = "java:/TransactionManager")
+    private TransactionManager tm;
+
     private static long slot(long v) {
         return 8 + (v % SLOTS) * 8;
     }
@@ -40,6 +47,26 @@ public class ReplicaSequence {
             r.putLong(0, v);
             r.putLong(slot(v), v);
             return v;
+        }
+    }
+
+    /**
+     * Bumps the sequence in a transaction that also enlists a resource blocking in its prepare
+     * ({@link PhaseBlockingXAResource}, enlisted after RVM, so RVM's branch is prepared — in the group's log — and
+     * the transaction manager has written no record yet): the test SIGKILLs the server there. Never returns.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public long nextBlockedAfterPrepare() throws ResourceException, SystemException, RollbackException {
+        long v = next();
+        tm.getTransaction().enlistResource(new PhaseBlockingXAResource(PhaseBlockingXAResource.Phase.PREPARE));
+        return v;
+    }
+
+    /** How many branches the store holds prepared and in doubt (no lock taken). */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public long inDoubt() throws ResourceException {
+        try (RvmConnection c = rvm.getConnection()) {
+            return c.statistics().inDoubt();
         }
     }
 

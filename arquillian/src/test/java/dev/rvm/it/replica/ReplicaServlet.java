@@ -4,6 +4,8 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
 import jakarta.resource.ResourceException;
 import jakarta.servlet.annotation.WebServlet;
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.SystemException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,8 +14,9 @@ import java.io.IOException;
 /**
  * {@code POST /replica/next}: the next value of {@link ReplicaSequence}, answered 200 after its transaction
  * committed; 503 with the adapter's message when this server's member does not lead the group (or the store
- * failed). {@code GET /replica/state}: the committed counter after the slot check ({@code BROKEN ...} if it fails),
- * or 503 likewise. Thread-safe (no state).
+ * failed). {@code POST /replica/blocked}: the same in a transaction that blocks after RVM's prepare until the test
+ * kills the server. {@code GET /replica/state}: the committed counter after the slot check ({@code BROKEN ...} if it
+ * fails), or 503 likewise; {@code GET /replica/in-doubt}: the branches in doubt. Thread-safe (no state).
  */
 @WebServlet("/replica/*")
 public class ReplicaServlet extends HttpServlet {
@@ -26,8 +29,9 @@ public class ReplicaServlet extends HttpServlet {
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setContentType("text/plain");
         try {
-            resp.getWriter().print(sequence.next());
-        } catch (ResourceException | EJBException e) {
+            resp.getWriter().print("/blocked".equals(req.getPathInfo()) ? sequence.nextBlockedAfterPrepare()
+                    : sequence.next());
+        } catch (ResourceException | EJBException | SystemException | RollbackException e) {
             unavailable(resp, e);
         }
     }
@@ -36,7 +40,7 @@ public class ReplicaServlet extends HttpServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setContentType("text/plain");
         try {
-            resp.getWriter().print(sequence.state());
+            resp.getWriter().print("/in-doubt".equals(req.getPathInfo()) ? sequence.inDoubt() : sequence.state());
         } catch (ResourceException | EJBException e) {
             unavailable(resp, e);
         }
