@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +68,13 @@ class ReplicatedFailoverIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** What {@code log} holds from byte {@code from} on. */
+    private static String tail(Path log, long from) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
+                StandardCharsets.UTF_8);
+    }
+
     /** The branches in doubt on {@code s}'s store, once it answers (it must lead). */
     private static long awaitInDoubt(TwoServers.Server s) throws Exception {
         long deadline = System.currentTimeMillis() + FAILOVER_BOUND_MILLIS;
@@ -118,8 +126,11 @@ class ReplicatedFailoverIT {
         assertEquals(1, awaitInDoubt(other), "still in doubt after the new leader's server's recovery scan");
         TwoServers.restart(controller, leader);
         awaitFollowing(leader, otherId);
+        long logAt = Files.size(leader.log());
         leader.scan();
         other.scan();
+        String scanned = tail(leader.log(), logAt);
+        assertFalse(scanned.contains("IJ000906"), "a follower's recovery pass logged a failure: " + scanned);
         assertEquals(1, awaitInDoubt(other), "still in doubt after the killed server restarted and both scanned");
         blocked.join(60_000);
     }

@@ -1,5 +1,6 @@
 package dev.rvm.ra.spi;
 
+import dev.rvm.ra.internal.GroupMember;
 import dev.rvm.ra.internal.Messages;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
@@ -57,7 +58,12 @@ public class RvmManagedConnectionFactory implements ManagedConnectionFactory, Re
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
-        return new RvmManagedConnection(this, resourceAdapter().store());
+        RvmResourceAdapter ra = resourceAdapter();
+        GroupMember member = ra.groupMember();
+        if (member != null && ra.storeOrNull() == null) {
+            return new FollowerManagedConnection(member); // what the transaction manager's recovery opens there
+        }
+        return new RvmManagedConnection(this, ra.store());
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.rvm.ra.testing.Xids;
 import dev.rvm.replication.Replica;
 import dev.rvm.replication.ReplicaConfig;
 import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
@@ -91,10 +93,10 @@ class ReplicatedAdapterTest {
                 .witnesses(Set.of("w")).build());
     }
 
-    private static RvmManagedConnection connection(RvmResourceAdapter ra) throws ResourceException {
+    private static ManagedConnection connection(RvmResourceAdapter ra) throws ResourceException {
         RvmManagedConnectionFactory f = new RvmManagedConnectionFactory();
         f.setResourceAdapter(ra);
-        return (RvmManagedConnection) f.createManagedConnection(null, null);
+        return f.createManagedConnection(null, null);
     }
 
     private static StatisticsPlugin statistics(RvmResourceAdapter ra) throws ResourceException {
@@ -148,7 +150,13 @@ class ReplicatedAdapterTest {
         assertEquals(2L, statistics(leader).getValue("ReplicaRole"));
         assertEquals(1L, statistics(follower).getValue("ReplicaRole"));
         assertTrue((Long) statistics(follower).getValue("ReplicaTerm") >= 1);
-        ResourceException refused = assertThrows(ResourceException.class, () -> connection(follower));
+        // The transaction manager's recovery opens a managed connection on every server: on the follower its XA
+        // resource has nothing to recover and refuses everything else; a connection handle is refused naming the
+        // leader.
+        ManagedConnection fmc = connection(follower);
+        assertEquals(0, fmc.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN).length);
+        Xids.assertXa(XAException.XAER_RMFAIL, () -> fmc.getXAResource().start(Xids.xid("f"), XAResource.TMNOFLAGS));
+        ResourceException refused = assertThrows(ResourceException.class, () -> fmc.getConnection(null, null));
         assertTrue(refused.getMessage().contains("RVM000136") && refused.getMessage().contains("NOT_LEADER")
                 && refused.getMessage().contains("the leader is " + leaderId), refused.getMessage());
         // The application's connection factory refuses before the container's pool sees the request.
@@ -161,7 +169,7 @@ class ReplicatedAdapterTest {
         assertTrue(fromFactory.getMessage().contains("the leader is " + leaderId), fromFactory.getMessage());
 
         // On the leader: 50 one-phase XA commits, then one branch prepared and left in doubt.
-        RvmManagedConnection mc = connection(leader);
+        ManagedConnection mc = connection(leader);
         XAResource xa = mc.getXAResource();
         try (RvmConnection c = (RvmConnection) mc.getConnection(null, null)) {
             Region r = c.region("accounts");
@@ -202,7 +210,8 @@ class ReplicatedAdapterTest {
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         String message = "";
         while (!message.contains("the leader is " + followerId) && System.currentTimeMillis() < deadline) {
-            message = assertThrows(ResourceException.class, () -> connection(again)).getMessage();
+            message = assertThrows(ResourceException.class, () -> connection(again).getConnection(null, null))
+                    .getMessage();
             Thread.sleep(20);
         }
         assertTrue(message.contains("the leader is " + followerId), message);
