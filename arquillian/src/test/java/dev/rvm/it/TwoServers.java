@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.ContainerController;
@@ -190,6 +191,10 @@ final class TwoServers {
             if (left.containsKey(s.node)) {
                 why.append('\n').append(s.node).append("'s last transaction warnings:\n")
                         .append(s.transactionWarnings(12));
+                for (String file : s.ejbXaRecovery()) {
+                    why.append('\n').append(s.node).append("'s log of ejb-xa-recovery file ").append(file)
+                            .append(":\n").append(s.logLines(l -> l.contains(file), 12));
+                }
             }
         }
         return fail(why.toString());
@@ -337,13 +342,18 @@ final class TwoServers {
          * a failed wait for nothing in doubt prints (the build's output may be all there is to read afterwards).
          */
         String transactionWarnings(int n) {
+            return logLines(l -> (l.contains(" WARN ") || l.contains(" ERROR "))
+                    && (l.contains("com.arjuna") || l.contains("dev.rvm") || l.contains("wildfly.transaction"))
+                    && !l.contains("ARJUNA016037") && !l.contains("ARJUNA012035"), n);
+        }
+
+        /**
+         * The last {@code n} lines of the server's log that {@code wanted} accepts (the transaction client's TRACE
+         * lines about its ejb-xa-recovery files are there: two-servers-it.cli).
+         */
+        String logLines(Predicate<String> wanted, int n) {
             try (Stream<String> lines = Files.lines(log(), StandardCharsets.UTF_8)) {
-                List<String> found = lines
-                        .filter(l -> (l.contains(" WARN ") || l.contains(" ERROR "))
-                                && (l.contains("com.arjuna") || l.contains("dev.rvm")
-                                        || l.contains("wildfly.transaction")))
-                        .filter(l -> !l.contains("ARJUNA016037") && !l.contains("ARJUNA012035"))
-                        .collect(Collectors.toList());
+                List<String> found = lines.filter(wanted).collect(Collectors.toList());
                 return found.subList(Math.max(0, found.size() - n), found.size()).stream()
                         .map(l -> l.length() > 600 ? l.substring(0, 600) + "..." : l)
                         .collect(Collectors.joining("\n"));
