@@ -536,6 +536,22 @@ public final class Replica implements Closeable {
                 rep.batches(), rep.replicateNanos());
     }
 
+    /**
+     * How far the group has got as this member's Ratis division knows it (the followers' figures only on the leader),
+     * read now without a network call; every figure -1 while the member's server is down, fenced or closed.
+     */
+    public GroupProgress progress() {
+        RaftServer s = server;
+        try {
+            if (s != null && state != State.CLOSED && state != State.FENCED) {
+                return GroupProgress.of(s.getDivision(groupId));
+            }
+        } catch (IOException | RuntimeException e) {
+            // a closing server: nothing is known
+        }
+        return GroupProgress.UNKNOWN;
+    }
+
     /** Forces this follower's replica store and moves its head (a checkpoint); false if it is not following. */
     public boolean checkpoint() throws IOException {
         synchronized (lock) {
