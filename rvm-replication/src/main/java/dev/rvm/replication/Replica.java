@@ -103,6 +103,7 @@ public final class Replica implements Closeable {
     /** Starts a member: recovers its store directory, starts its Ratis server and joins the group. */
     public static Replica start(ReplicaConfig config) throws IOException {
         Replica r = new Replica(config);
+        RatisTimers.opened();
         try {
             r.startServer();
         } catch (IOException | RuntimeException e) {
@@ -618,7 +619,10 @@ public final class Replica implements Closeable {
         return new InetSocketAddress(self.substring(0, colon), Integer.parseInt(self.substring(colon + 1)));
     }
 
-    /** Closes the active store (if any), the Ratis server and the replica store. */
+    /**
+     * Closes the active store (if any), the Ratis server and the replica store; the last member of this class loader
+     * to close also stops Ratis's shared timer threads ({@code RatisTimers}).
+     */
     @Override
     public void close() throws IOException {
         synchronized (lock) {
@@ -634,9 +638,13 @@ public final class Replica implements Closeable {
         if (m != null) {
             closeQuietly(m);
         }
-        RaftServer s = server;
-        if (s != null) {
-            awaitClosed(s);
+        try {
+            RaftServer s = server;
+            if (s != null) {
+                awaitClosed(s);
+            }
+        } finally {
+            RatisTimers.closed();
         }
         synchronized (lock) {
             if (store != null) {
