@@ -11,6 +11,7 @@ import dev.rvm.it.probe.PhaseBlockingXAResource;
 import dev.rvm.it.probe.ProbeServlet;
 import dev.rvm.it.probe.TwoServerProbeServlet;
 import dev.rvm.it.replica.ReplicaSequence;
+import dev.rvm.it.threads.ThreadsServlet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,7 @@ final class Deployments {
     static final String TWO_SERVER_PROBE = "rvm-two-probe.war";
     static final String REPLICATED_RAR = "rvm-replicated.rar";
     static final String REPLICA_PROBE = "rvm-replica-probe.war";
+    static final String THREADS_PROBE = "rvm-threads-probe.war";
 
     /** The smallest log, so that the concurrency test truncates it several times. */
     static final String TEST_LOG_SIZE = "<config-property name=\"logSize\">65536</config-property>";
@@ -134,6 +136,11 @@ final class Deployments {
                 .addClasses(PhaseBlockingXAResource.class, BlockPoint.class)
                 .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment." + REPLICATED_RAR
                         + "\n"));
+    }
+
+    /** The list of the server's live threads ({@code dev.rvm.it.threads}), depending on no adapter. */
+    static WebArchive threadsProbe() {
+        return ShrinkWrap.create(WebArchive.class, THREADS_PROBE).addPackage(ThreadsServlet.class.getPackage());
     }
 
     /** The example application, as built. */

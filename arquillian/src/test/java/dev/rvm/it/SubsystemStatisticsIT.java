@@ -55,7 +55,8 @@ class SubsystemStatisticsIT extends DeployedLedger {
             "OldestInDoubtMillis", "OldestUnforcedCommitMillis", "Forces", "RecordsWritten", "BytesLogged",
             "BytesSavedIntra", "BytesSavedInter", "LogUsedBytes", "LogCapacityBytes", "LogUsePercent", "Truncations", "TruncationMillisTotal",
             "LastTruncationMillis", "LockWaits", "LockTimeouts", "Deadlocks", "LastRecoveryMillis",
-            "LastRecoveryBytes", "ReplicaRole", "ReplicaTerm", "ReplicaAppliedIndex"));
+            "LastRecoveryBytes", "ReplicaRole", "ReplicaTerm", "ReplicaAppliedIndex", "ReplicaCommitIndex",
+            "ReplicaFollowerLagMax", "ReplicaMembersBehind", "ReplicaFollowerSilenceMillisMax"));
     private static final int TRANSACTIONS = 3;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -172,7 +173,8 @@ class SubsystemStatisticsIT extends DeployedLedger {
             case "TruncationMillisTotal" -> TimeUnit.NANOSECONDS.toMillis(s.get("truncationNanosTotal"));
             case "LastTruncationMillis" -> TimeUnit.NANOSECONDS.toMillis(s.get("lastTruncationNanos"));
             case "LastRecoveryMillis" -> TimeUnit.NANOSECONDS.toMillis(s.get("lastRecoveryNanos"));
-            case "ReplicaRole", "ReplicaTerm", "ReplicaAppliedIndex" -> -1; // a store of its own
+            case "ReplicaRole", "ReplicaTerm", "ReplicaAppliedIndex", "ReplicaCommitIndex", "ReplicaFollowerLagMax",
+                    "ReplicaMembersBehind", "ReplicaFollowerSilenceMillisMax" -> -1; // a store of its own
             default -> Objects.requireNonNull(s.get(Character.toLowerCase(name.charAt(0)) + name.substring(1)), name);
         };
     }

@@ -408,6 +408,24 @@ final class TwoServers {
             }
         }
 
+        /**
+         * The replicated adapter's statistic {@code name} ({@code RvmStatisticsPlugin}) as WildFly's management model
+         * shows it for {@code java:/eis/rvm-replicated}, with {@code read-attribute} as rvm-ra/README.md documents.
+         */
+        long replicaStatistic(String name) throws IOException {
+            ModelNode op = new ModelNode();
+            op.get("operation").set("read-attribute");
+            op.get("address").set(new ModelNode().add("deployment", Deployments.REPLICATED_RAR)
+                    .add("subsystem", "resource-adapters").add("ironjacamar", "ironjacamar")
+                    .add("resource-adapter", Deployments.REPLICATED_RAR)
+                    .add("connection-definitions", "java:/eis/rvm-replicated").add("statistics", "extended"));
+            op.get("name").set(name);
+            try (ModelControllerClient mgmt = ModelControllerClient.Factory.create("remote+http", "127.0.0.1",
+                    managementPort())) {
+                return success(mgmt.execute(op)).asLong();
+            }
+        }
+
         private static void execute(ModelControllerClient mgmt, ModelNode address, String name) throws IOException {
             ModelNode op = new ModelNode();
             op.get("operation").set(name);

@@ -64,6 +64,12 @@ final class RaftSetup {
      * wiping it, must not race a late write (a CI run saw a directory refill while it was being deleted). Ratis names
      * those threads {@code <memberId>@<groupId>-...}. Returns the names of those still running at the bound (none if
      * all ended).
+     *
+     * <p>A {@code FollowerState} thread still running once the close has returned is interrupted, which is how Ratis
+     * stops one: a leader stepping down (Ratis's {@code changeToFollower}, on its own thread) starts it after the
+     * division's close has already stopped the follower state, when the close comes from this member being fenced by
+     * that very step-down. Ratis never stops that one: on a closed division it never starts an election and loops on
+     * its timer for ever (in WildFly a redeploy saw it hold the undeployed adapter's classes).
      */
     static List<String> closeAndAwait(RaftServer server, String memberId, RaftGroupId groupId, Duration bound)
             throws IOException {
@@ -71,9 +77,15 @@ final class RaftSetup {
         String prefix = memberId + "@" + groupId + "-";
         long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
-            List<String> alive = Thread.getAllStackTraces().keySet().stream()
+            List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.isAlive() && t != Thread.currentThread() && t.getName().startsWith(prefix))
-                    .map(Thread::getName).toList();
+                    .toList();
+            for (Thread t : threads) {
+                if (t.getName().equals(prefix + "FollowerState")) {
+                    t.interrupt();
+                }
+            }
+            List<String> alive = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
             if (alive.isEmpty() || System.nanoTime() > deadline) {
                 return alive;
             }

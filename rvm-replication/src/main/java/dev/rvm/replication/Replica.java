@@ -103,6 +103,7 @@ public final class Replica implements Closeable {
     /** Starts a member: recovers its store directory, starts its Ratis server and joins the group. */
     public static Replica start(ReplicaConfig config) throws IOException {
         Replica r = new Replica(config);
+        RatisTimers.opened();
         try {
             r.startServer();
         } catch (IOException | RuntimeException e) {
@@ -536,6 +537,22 @@ public final class Replica implements Closeable {
                 rep.batches(), rep.replicateNanos());
     }
 
+    /**
+     * How far the group has got as this member's Ratis division knows it (the followers' figures only on the leader),
+     * read now without a network call; every figure -1 while the member's server is down, fenced or closed.
+     */
+    public GroupProgress progress() {
+        RaftServer s = server;
+        try {
+            if (s != null && state != State.CLOSED && state != State.FENCED) {
+                return GroupProgress.of(s.getDivision(groupId));
+            }
+        } catch (IOException | RuntimeException e) {
+            // a closing server: nothing is known
+        }
+        return GroupProgress.UNKNOWN;
+    }
+
     /** Forces this follower's replica store and moves its head (a checkpoint); false if it is not following. */
     public boolean checkpoint() throws IOException {
         synchronized (lock) {
@@ -602,7 +619,10 @@ public final class Replica implements Closeable {
         return new InetSocketAddress(self.substring(0, colon), Integer.parseInt(self.substring(colon + 1)));
     }
 
-    /** Closes the active store (if any), the Ratis server and the replica store. */
+    /**
+     * Closes the active store (if any), the Ratis server and the replica store; the last member of this class loader
+     * to close also stops Ratis's shared timer threads ({@code RatisTimers}).
+     */
     @Override
     public void close() throws IOException {
         synchronized (lock) {
@@ -618,9 +638,13 @@ public final class Replica implements Closeable {
         if (m != null) {
             closeQuietly(m);
         }
-        RaftServer s = server;
-        if (s != null) {
-            awaitClosed(s);
+        try {
+            RaftServer s = server;
+            if (s != null) {
+                awaitClosed(s);
+            }
+        } finally {
+            RatisTimers.closed();
         }
         synchronized (lock) {
             if (store != null) {

@@ -119,9 +119,11 @@ class InProcessGroupTest {
     }
 
     private void majorityDown(Duration commitTimeout, ErrorCode expected, String says) throws Exception {
+        String leaderId;
         try (Cluster c = new Cluster(dir, 3, 1 << 20, b -> b.commitTimeout(commitTimeout))) {
             c.startAll();
             Replica leader = c.awaitLeader(ELECTION);
+            leaderId = leader.memberId();
             RecoverableMemory rvm = leader.active().orElseThrow();
             rvm.createSegment("data", 4096);
             Region r = rvm.map("data", 0, 4096);
@@ -148,6 +150,12 @@ class InProcessGroupTest {
             assertTrue(later.code() == expected || later.code() == ErrorCode.NOT_LEADER
                     || later.code() == ErrorCode.STORE_CLOSED, later.toString());
         }
+        // Ratis steps the leader down on one thread while the fenced member closes its server on another: a
+        // FollowerState that the step-down starts after the close must not outlive the member (in WildFly it kept the
+        // undeployed adapter's classes in memory and ran an election timer forever).
+        List<String> left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith(leaderId + "@")).toList();
+        assertEquals(List.of(), left, "Ratis threads of the closed leader " + leaderId);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.rvm.ra.internal;
 import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RecoverableMemory;
 import dev.rvm.core.RvmException;
+import dev.rvm.replication.GroupProgress;
 import dev.rvm.replication.Replica;
 import dev.rvm.replication.ReplicaConfig;
 import java.io.IOException;
@@ -106,6 +107,14 @@ public final class GroupMember {
     /** This member's view of the group (state, leader, term, applied index). */
     public Replica.Status status() {
         return replica.status();
+    }
+
+    /**
+     * How far the group has got as this member's Ratis division knows it (its followers' lag only on the leader),
+     * read now, without a network call.
+     */
+    public GroupProgress progress() {
+        return replica.progress();
     }
 
     /** This member's id. */

@@ -3,6 +3,7 @@ package dev.rvm.ra.spi;
 import dev.rvm.core.Statistics;
 import dev.rvm.ra.internal.GroupMember;
 import dev.rvm.ra.internal.Store;
+import dev.rvm.replication.GroupProgress;
 import dev.rvm.replication.Replica;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,8 +30,10 @@ import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
  * for the primitive class (for {@code Long.class} it makes it a {@code STRING}, which its metrics exporters skip).
  * Values are read from the store's {@link Statistics} at each call; {@link #clear()} rebases the cumulative
  * counters to zero (the core's own counters are never reset); gauges are not rebased. Without a started store every
- * value is 0. The {@code Replica*} gauges show the store's member of a replicated group (its role, term and applied
- * index), {@code -1} for a store of its own.
+ * value is 0. The {@code Replica*} gauges show the store's member of a replicated group (its role, term, applied and
+ * committed index) and, on the leader, how far the other members are behind (the most entries any lags, how many
+ * lack a committed entry, the longest time since one answered), read from the member's own Ratis server when asked
+ * (no network call); {@code -1} for a store of its own, and for the lag gauges on a follower.
  *
  * <p>Thread-safe.
  */
@@ -86,6 +89,14 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
         member("ReplicaTerm", "The Raft term this member is in (-1 not replicated or unknown)", Replica.Status::term);
         member("ReplicaAppliedIndex", "The last Raft entry this member applied (-1 not replicated or unknown)",
                 Replica.Status::appliedIndex);
+        progress("ReplicaCommitIndex", "The last Raft entry this member knows committed by the group (-1 not"
+                + " replicated or unknown)", GroupProgress::commitIndex);
+        progress("ReplicaFollowerLagMax", "On the leader: the most Raft entries by which a member's log is behind"
+                + " the leader's (-1 on a follower or not replicated)", GroupProgress::followerLagMax);
+        progress("ReplicaMembersBehind", "On the leader: how many members lack a committed Raft entry (-1 on a"
+                + " follower or not replicated)", GroupProgress::followersBehind);
+        progress("ReplicaFollowerSilenceMillisMax", "On the leader: the longest time since a member last answered it,"
+                + " in milliseconds (-1 on a follower or not replicated)", GroupProgress::followerSilenceMillis);
     }
 
 
@@ -101,12 +112,19 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
     private record Stat(String description, boolean cumulative, ToLongFunction<Statistics> read) {
     }
 
-    /** A gauge of the replicated group's member ({@code -1} when the store is not replicated). */
-    private record MemberStat(String description, ToLongFunction<Replica.Status> read) {
+    /**
+     * A gauge of the replicated group's member ({@code -1} when the store is not replicated), read from the member
+     * when asked: nothing is recorded on the replica's path.
+     */
+    private record MemberStat(String description, ToLongFunction<GroupMember> read) {
     }
 
     private static void member(String name, String description, ToLongFunction<Replica.Status> f) {
-        MEMBER.put(name, new MemberStat(description, f));
+        MEMBER.put(name, new MemberStat(description, m -> f.applyAsLong(m.status())));
+    }
+
+    private static void progress(String name, String description, ToLongFunction<GroupProgress> f) {
+        MEMBER.put(name, new MemberStat(description, m -> f.applyAsLong(m.progress())));
     }
 
     private static void cumulative(String name, String description, ToLongFunction<Statistics> f) {
@@ -148,7 +166,7 @@ public final class RvmStatisticsPlugin implements StatisticsPlugin {
         MemberStat m = MEMBER.get(name);
         if (m != null) {
             GroupMember member = adapter() == null ? null : adapter().groupMember();
-            return member == null ? -1L : m.read().applyAsLong(member.status());
+            return member == null ? -1L : m.read().applyAsLong(member);
         }
         Stat stat = STATS.get(name);
         if (stat == null) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongPredicate;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
@@ -43,7 +44,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * connections, the other refuses naming the leader; when the leader's adapter stops (an undeploy, or its server
  * going away) the other takes over with every committed transaction and every branch in doubt, still in doubt and
  * still holding its ranges; the stopped adapter leaves no Ratis thread behind and, started again, rejoins as a
- * follower.
+ * follower. Along the way the leader's statistics show how far the other members are behind: none, then the stopped
+ * one (behind and silent), then none again once it has caught up.
  */
 class ReplicatedAdapterTest {
     private static final long WAIT_MILLIS = 30_000;
@@ -123,6 +125,21 @@ class ReplicatedAdapterTest {
         return null;
     }
 
+    /** Polls {@code ra}'s gauge {@code name} until {@code wanted} accepts it; returns the value. */
+    private static long awaitGauge(RvmResourceAdapter ra, String name, LongPredicate wanted)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        long v = (Long) statistics(ra).getValue(name);
+        while (!wanted.test(v)) {
+            if (System.currentTimeMillis() > deadline) {
+                fail(name + " is still " + v + " after " + WAIT_MILLIS + " ms");
+            }
+            Thread.sleep(20);
+            v = (Long) statistics(ra).getValue(name);
+        }
+        return v;
+    }
+
     private static List<String> ratisThreadsOf(String member) {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(n -> n.startsWith(member + "@")).toList();
@@ -188,6 +205,17 @@ class ReplicatedAdapterTest {
             xa.end(x, XAResource.TMSUCCESS);
             assertEquals(XAResource.XA_OK, xa.prepare(x));
         }
+        // The group's progress as the leader's own Ratis server knows it: both other members hold every entry; a
+        // follower knows the commit index but nothing of the others.
+        StatisticsPlugin ls = statistics(leader);
+        awaitGauge(leader, "ReplicaFollowerLagMax", v -> v == 0);
+        assertEquals(0L, ls.getValue("ReplicaMembersBehind"));
+        long committed = (Long) ls.getValue("ReplicaCommitIndex");
+        assertTrue(committed >= 51, "51 transactions and branches committed, index " + committed);
+        awaitGauge(follower, "ReplicaCommitIndex", v -> v == committed);
+        for (String name : List.of("ReplicaFollowerLagMax", "ReplicaMembersBehind", "ReplicaFollowerSilenceMillisMax")) {
+            assertEquals(-1L, statistics(follower).getValue(name), name + " on a follower");
+        }
 
         // The leader's adapter stops: the follower is elected (with the witness's vote) and takes over.
         leader.stop();
@@ -204,6 +232,12 @@ class ReplicatedAdapterTest {
         RvmException locked = assertThrows(RvmException.class, () -> t.setRange(r, 8, 8));
         assertEquals(ErrorCode.LOCK_TIMEOUT, locked.code());
         t.abort();
+        // The new leader counts the stopped member behind (it never answered this leader) and silent.
+        awaitGauge(follower, "ReplicaMembersBehind", v -> v == 1);
+        long lag = (Long) statistics(follower).getValue("ReplicaFollowerLagMax");
+        assertTrue(lag >= committed, "the stopped member's lag " + lag + " on the new leader at index "
+                + statistics(follower).getValue("ReplicaCommitIndex"));
+        awaitGauge(follower, "ReplicaFollowerSilenceMillisMax", v -> v >= 1000);
 
         // The stopped adapter, started again (a redeploy), rejoins as a follower and names the new leader.
         RvmResourceAdapter again = member(leaderId);
@@ -215,6 +249,9 @@ class ReplicatedAdapterTest {
             Thread.sleep(20);
         }
         assertTrue(message.contains("the leader is " + followerId), message);
+        awaitGauge(follower, "ReplicaMembersBehind", v -> v == 0);
+        awaitGauge(follower, "ReplicaFollowerLagMax", v -> v == 0);
+        awaitGauge(follower, "ReplicaFollowerSilenceMillisMax", v -> v < 1000);
 
         // The coordinator's decision comes to the new leader; the bytes follow it.
         xa2.commit(inDoubt, false);
