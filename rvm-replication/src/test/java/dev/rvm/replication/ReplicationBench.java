@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One run of the replication benchmark (only with {@code -Drvm.bench=true}; it asserts nothing): debit-credit
  * style {@code FLUSH} commits (two 8-byte ranges) at 1, 4 and 16 threads on a local store and on a three-member group
- * (members in this JVM, then each in its own JVM, on loopback, sharing this machine's disk), 1-thread commit
+ * (members in this JVM, then each in its own JVM, on loopback, sharing this machine's disk), the same group on
+ * jgroups-raft instead of Ratis ({@link JGroupsRaftGroup}, members in this JVM), 1-thread commit
  * latency, and the floor any majority-replicated commit pays here: a 64-byte record appended and forced by this
  * process and, after a loopback round trip, by a child process, acknowledged when both forces are done. Prints the
  * ratios, the commits per Raft entry and where a replicated commit spends its time.
@@ -103,6 +104,25 @@ class ReplicationBench {
                         .append('\n');
             }
         }
+        Point[] jgroups = new Point[threadCounts.length];
+        Thread.sleep(3000);
+        try (JGroupsRaftGroup g = new JGroupsRaftGroup(dir.resolve("jgroups"), 3, 64 << 20)) {
+            RecoverableMemory rvm = g.awaitActiveStore(Duration.ofSeconds(60));
+            rvm.createSegment("accounts", ACCOUNTS * 8L);
+            Region r = rvm.map("accounts", 0, ACCOUNTS * 8L);
+            for (int k = 0; k < threadCounts.length; k++) {
+                long[] before = g.replicated();
+                long commitsBefore = rvm.statistics().commitsFlush();
+                jgroups[k] = point(rvm, r, threadCounts[k]);
+                long[] after = g.replicated();
+                long batches = after[0] - before[0];
+                report.append(jgroups[k].format("jgroups-raft", threadCounts[k]))
+                        .append(String.format("; %.1f commits per Raft entry, %.2f ms mean from submission to majority"
+                                + " commit", (double) (rvm.statistics().commitsFlush() - commitsBefore)
+                                / Math.max(1, batches), (after[1] - before[1]) / 1e6 / Math.max(1, batches)))
+                        .append('\n');
+            }
+        }
         Point[] children = inChildJvms(report);
         double[] floor = floor();
         report.append(String.format("floor (a record appended and forced here and, after a loopback round trip, in a"
@@ -113,6 +133,12 @@ class ReplicationBench {
                     replicated[k].perSecond() / local[k].perSecond()));
         }
         report.append(String.format("ratio replicated 1-thread p50 / floor p50: %.2f%n", replicated[0].p50() / floor[1]));
+        for (int k = 0; k < threadCounts.length; k++) {
+            report.append(String.format("ratio jgroups-raft/local throughput at %2d threads: %.2f (jgroups-raft/Ratis"
+                    + " %.2f)%n", threadCounts[k], jgroups[k].perSecond() / local[k].perSecond(),
+                    jgroups[k].perSecond() / replicated[k].perSecond()));
+        }
+        report.append(String.format("ratio jgroups-raft 1-thread p50 / floor p50: %.2f%n", jgroups[0].p50() / floor[1]));
         for (int k = 0; k < threadCounts.length && children != null; k++) {
             report.append(String.format("ratio replicated (child JVMs)/local throughput at %2d threads: %.2f%n",
                     threadCounts[k], children[k].perSecond() / local[k].perSecond()));

@@ -10,21 +10,19 @@ import dev.rvm.core.RestoreMode;
 import dev.rvm.core.RvmException;
 import dev.rvm.core.Transaction;
 import dev.rvm.core.TransactionState;
-import dev.rvm.core.internal.lock.LockOwner;
 import dev.rvm.core.internal.log.LogFormat;
-import dev.rvm.core.internal.log.RangeSink;
 import dev.rvm.core.internal.log.RecordBuilder;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import java.util.function.Consumer;
 
 /**
- * A transaction: declared ranges, undo copies, range locks, and the state machine of {@link TransactionState}.
+ * A transaction: the state machine of {@link TransactionState}, its thread association, and its range locks; the
+ * ranges it declared (with their undo copies) are kept by {@link DeclaredRegions}.
  * Used by one thread at a time (its associated thread), except that a prepared branch is resolved by whichever
  * thread calls {@code commitPrepared}/{@code rollbackPrepared}, under the branch's monitor.
  */
-final class TransactionImpl extends LockOwner implements Transaction {
+final class TransactionImpl extends DeclaredRegions implements Transaction {
     /*
      * state and thread are volatile for readers on other threads, but the commit path writes them with release
      * stores: a volatile store costs a full fence, and no reader relies on more than release/acquire ordering.
@@ -46,13 +44,6 @@ final class TransactionImpl extends LockOwner implements Transaction {
     private final long id;
     private final RestoreMode mode;
     private volatile TransactionState state;
-    /**
-     * The declared ranges (and old values) per region touched: {@code first}, then {@code others[0, regions - 1)}.
-     * Most transactions touch one region, so that case allocates no list.
-     */
-    private DeclaredRanges first;
-    private DeclaredRanges[] others;
-    private int regions;
     /** The associated thread (the one that began it, or the first to join it), or {@code null}. */
     private volatile Thread thread;
     /**
@@ -174,32 +165,13 @@ final class TransactionImpl extends LockOwner implements Transaction {
         }
     }
 
-    private DeclaredRanges declared(int i) {
-        return i == 0 ? first : others[i - 1];
-    }
-
     private DeclaredRanges declaredIn(RegionImpl r, boolean create) {
-        for (int i = 0; i < regions; i++) {
-            DeclaredRanges d = declared(i);
-            if (d.region == r) {
-                return d;
-            }
+        DeclaredRanges d = rangesIn(r);
+        if (d != null || !create) {
+            return d;
         }
-        if (!create) {
-            return null;
-        }
-        DeclaredRanges d = transactions.threads.declaredRanges(r, mode == RestoreMode.RESTORE);
-        if (regions == 0) {
-            first = d;
-        } else {
-            if (others == null) {
-                others = new DeclaredRanges[2];
-            } else if (regions - 1 == others.length) {
-                others = Arrays.copyOf(others, others.length * 2);
-            }
-            others[regions - 1] = d;
-        }
-        regions++;
+        d = transactions.threads.declaredRanges(r, mode == RestoreMode.RESTORE);
+        addRegion(d);
         r.users.incrementAndGet();
         return d;
     }
@@ -229,7 +201,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
         }
         long t0 = transactions.latency.start();
         try {
-            if (regions != 0) {
+            if (hasRegions()) {
                 transactions.logCommit(this, mode);
             } else if (mode == CommitMode.FLUSH) {
                 // end_transaction(flush) forces the log even with nothing to write: earlier lazy commits are durable.
@@ -274,64 +246,6 @@ final class TransactionImpl extends LockOwner implements Transaction {
         (mode == CommitMode.FLUSH ? transactions.counters.commitsFlush : transactions.counters.commitsNoFlush).increment();
     }
 
-    /** Number of ranges declared. */
-    int rangeCount() {
-        int c = 0;
-        for (int i = 0; i < regions; i++) {
-            c += declared(i).size();
-        }
-        return c;
-    }
-
-    /** Encodes the ranges, count first, with their current values into {@code rb} after its header fields. */
-    void encodeRanges(RecordBuilder rb) {
-        rb.varint(rangeCount());
-        writeRanges(rb);
-    }
-
-    /**
-     * Copies the ranges with their current values into {@code sink}: this transaction's own record, or straight from
-     * memory into the lazy group's buffer.
-     */
-    void writeRanges(RangeSink sink) {
-        for (int k = 0; k < regions; k++) {
-            DeclaredRanges d = declared(k);
-            RegionImpl r = d.region;
-            for (int i = 0; i < d.size(); i++) {
-                long s = d.start(i);
-                int len = lengthOf(d.end(i) - s);
-                int at = sink.slot(r.segmentId, r.offset() + s, len);
-                r.memory.get(s, sink.buffer(), at, len);
-            }
-        }
-    }
-
-    /** An upper bound of the bytes this transaction's ranges take in a record payload. */
-    long payloadBound() {
-        long b = 0;
-        for (int k = 0; k < regions; k++) {
-            DeclaredRanges d = declared(k);
-            for (int i = 0; i < d.size(); i++) {
-                b += d.end(i) - d.start(i) + 3 * 10;
-            }
-        }
-        return b;
-    }
-
-    /** Regions touched, for the mappings' bookkeeping. */
-    void forEachRegion(Consumer<RegionImpl> c) {
-        for (int i = 0; i < regions; i++) {
-            c.accept(declared(i).region);
-        }
-    }
-
-    private static int lengthOf(long len) {
-        if (len > Integer.MAX_VALUE - 1024) {
-            throw new RvmException(ErrorCode.RECORD_TOO_LARGE, "a declared range of " + len + " bytes cannot be logged");
-        }
-        return (int) len;
-    }
-
     @Override
     public void abort() {
         if (mode == RestoreMode.NO_RESTORE) {
@@ -342,13 +256,6 @@ final class TransactionImpl extends LockOwner implements Transaction {
         restoreOldValues();
         finish(TransactionState.ABORTED);
         transactions.counters.aborts.increment();
-    }
-
-    /** Puts the saved old values back, newest first. */
-    void restoreOldValues() {
-        for (int i = regions - 1; i >= 0; i--) {
-            declared(i).restoreOldValues();
-        }
     }
 
     @Override
@@ -362,7 +269,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
                     + " is NO_RESTORE, so it could not roll back after preparing");
         }
         transactions.checkTwoPhaseAllowed();
-        if (regions == 0) {
+        if (!hasRegions()) {
             finish(TransactionState.COMMITTED);
             transactions.counters.readOnlyPrepares.increment();
             return PrepareResult.READ_ONLY;
@@ -400,7 +307,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
     }
 
     private void finish(TransactionState end) {
-        DeclaredRanges reusable = first;
+        DeclaredRanges reusable = firstRegion();
         setState(end);
         release();
         detach(reusable);
@@ -408,12 +315,7 @@ final class TransactionImpl extends LockOwner implements Transaction {
 
     private void release() {
         transactions.locks.releaseAll(this);
-        for (int i = 0; i < regions; i++) {
-            declared(i).region.users.decrementAndGet();
-        }
-        first = null;
-        others = null;
-        regions = 0;
+        releaseRegions();
     }
 
     private void detach() {

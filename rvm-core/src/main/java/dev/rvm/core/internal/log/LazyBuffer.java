@@ -90,7 +90,7 @@ final class LazyBuffer implements RangeSink {
 
     /**
      * An upper bound of the group's encoded payload: each range's data plus its three varints (at most 10 bytes each),
-     * the same bound {@code TransactionImpl.payloadBound} gives for one transaction.
+     * the same bound {@code DeclaredRegions.payloadBound} gives for one transaction.
      */
     long payloadBound() {
         return dataLength + 30L * count;
