@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.ContainerController;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -132,6 +135,11 @@ class TwoServersCrashIT {
         if (point.killed == TwoServers.B && answered.startsWith("200 ")) {
             assertTrue(point.commits, point + ": A acknowledged a transfer that must roll back: " + answered);
         }
+        if (point == Point.A_AFTER_LOG) {
+            warnsAtStartWhenThePeerSeemsMoved();
+            TwoServers.sigkill(TwoServers.A);
+            killed = System.currentTimeMillis();
+        }
         TwoServers.restart(controller, point.killed);
         long restarted = System.currentTimeMillis();
         String firstLook = "A: " + TwoServers.A.inDoubt() + "; B: " + TwoServers.B.inDoubt();
@@ -157,6 +165,36 @@ class TwoServersCrashIT {
                 + inDoubtMillis + " ms after the restart (in doubt on the first look: " + firstLook
                 + "); balances readable " + readableMillis + " ms and both accounts lockable " + lockMillis
                 + " ms after that; transfer " + (point.commits ? "committed" : "rolled back") + " on both");
+    }
+
+    /**
+     * A was killed holding WildFly's transaction-client recovery file for the transfer, which names B's address. A is
+     * started once with its binding rvm-ledger-peer pointing elsewhere (as if B had moved and the operator followed
+     * it): the example's start-up check must warn (LEDGER001) naming that file and the address in it, since recovery
+     * asks only that address. The binding is then put back; the caller kills A again and restarts it as usual.
+     */
+    private void warnsAtStartWhenThePeerSeemsMoved() throws Exception {
+        List<String> files = TwoServers.A.ejbXaRecovery();
+        assertFalse(files.isEmpty(), "A was killed after its log record: its ejb-xa-recovery holds the transfer's file");
+        Path config = TwoServers.A.home().resolve("standalone/configuration/standalone.xml");
+        String xml = Files.readString(config);
+        Matcher m = Pattern.compile("(<outbound-socket-binding name=\"rvm-ledger-peer\">\\s*"
+                + "<remote-destination host=\"[^\"]*\" port=\")(\\d+)(\")").matcher(xml);
+        assertTrue(m.find(), "A's binding rvm-ledger-peer in " + config);
+        int port = Integer.parseInt(m.group(2));
+        Files.writeString(config, xml.substring(0, m.start()) + m.group(1) + (port + 1) + m.group(3)
+                + xml.substring(m.end()));
+        try {
+            TwoServers.restart(controller, TwoServers.A);
+            String warned = TwoServers.A.logLines(l -> l.contains("LEDGER001"), 5);
+            for (String f : files) {
+                assertTrue(warned.contains(f) && warned.contains(":" + port), "A warns of " + f + " naming port " + port
+                        + " (its binding now says " + (port + 1) + "): " + warned);
+            }
+            System.out.println("A_AFTER_LOG: with its binding moved to port " + (port + 1) + ", A warned: " + warned);
+        } finally {
+            Files.writeString(config, xml);
+        }
     }
 
     /** Neither server's log has a heuristic outcome since it was {@code logA} and {@code logB} bytes long. */
