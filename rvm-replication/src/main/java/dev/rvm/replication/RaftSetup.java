@@ -56,9 +56,10 @@ final class RaftSetup {
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, config.snapshotThreshold())));
         // No commit-index metadata entry after each commit: Ratis appends one by default (so a restarted member can
         // apply up to the last known commit without a leader), and it is replicated and forced like any entry, which
-        // doubled the entries, forces and round trips per commit (measured: 1-thread p50 9-14 ms with it, 5.2-6.5
-        // without). Nothing here needs it: a new leader applies every earlier entry before it is ready (Raft commits
-        // them with its first entry), and a follower applies what the leader says is committed.
+        // doubled the entries, forces and round trips per commit (measured in alternating runs: 1-thread p50
+        // 6.8-14.2 ms with it, 5.2-7.4 without; docs/REPLICATION.md). Nothing here needs it: a new leader applies
+        // every earlier entry before it is ready (Raft commits them with its first entry), and a follower applies
+        // what the leader says is committed.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         return p;
     }
