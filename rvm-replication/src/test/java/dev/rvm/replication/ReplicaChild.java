@@ -34,7 +34,9 @@ import java.util.UUID;
  * checkpoints, answering {@code CHECKPOINTED}), {@code HOLD} (the leader stops after its next PREPARE, answering
  * {@code HELD p<i>}, until it is killed), {@code SNAPSHOT} (the member snapshots — the leader truncates, a follower
  * checkpoints — and its first segment force answers {@code SNAPSHOTTING} and then pauses, see
- * {@link SlowSnapshotStorage}). System property {@code rvm.snapshotThreshold}: entries between two Ratis snapshots.
+ * {@link SlowSnapshotStorage}). System property {@code rvm.snapshotThreshold}: entries between two Ratis snapshots;
+ * {@code rvm.electionTimeoutMin} and {@code rvm.electionTimeoutMax} (ms): the election timeouts, by default
+ * {@link Cluster}'s.
  */
 public final class ReplicaChild {
     static final int SLOTS = 512;
@@ -67,7 +69,9 @@ public final class ReplicaChild {
                 StandardOpenOption.APPEND);
         SlowSnapshotStorage storage = new SlowSnapshotStorage(ReplicaChild::event, 1500);
         ReplicaConfig config = ReplicaConfig.builder(args[0], peers, UUID.fromString(args[2]), Path.of(args[3]))
-                .logSize(1 << 20).electionTimeout(Cluster.ELECTION_MIN, Cluster.ELECTION_MAX)
+                .logSize(1 << 20).electionTimeout(Duration.ofMillis(Long.getLong("rvm.electionTimeoutMin",
+                        Cluster.ELECTION_MIN.toMillis())), Duration.ofMillis(Long.getLong("rvm.electionTimeoutMax",
+                        Cluster.ELECTION_MAX.toMillis())))
                 .commitTimeout(Duration.ofSeconds(10)).snapshotThreshold(Long.getLong("rvm.snapshotThreshold", 400_000))
                 .raftSegmentSize(256 * 1024).storage(storage).build();
         Replica replica = Replica.start(config);
