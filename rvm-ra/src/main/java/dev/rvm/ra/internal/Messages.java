@@ -236,6 +236,12 @@ public final class Messages {
                 + " configured regions on the group's store; it serves no connection", cause);
     }
 
+    /** RVM000140: connections asked of a member that leads its group but cannot map the configured regions. */
+    public static String leaderCannotServe(String member, String why) {
+        return "RVM000140: member " + member + " leads its replicated group but serves no connection: its store"
+                + " cannot map the configured regions: " + why;
+    }
+
     /** RVM000138: the replicated group's member started (a follower until elected). */
     public static void memberStarted(String member, String group, String dir) {
         LOG.info("RVM000138: RVM store in " + dir + " is member " + member + " of replicated group " + group

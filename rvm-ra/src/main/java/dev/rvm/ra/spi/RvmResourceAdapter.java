@@ -1,5 +1,6 @@
 package dev.rvm.ra.spi;
 
+import dev.rvm.core.ErrorCode;
 import dev.rvm.core.RvmException;
 import dev.rvm.ra.internal.GroupConfig;
 import dev.rvm.ra.internal.GroupMember;
@@ -205,8 +206,12 @@ public class RvmResourceAdapter implements ResourceAdapter, Serializable {
         if (m != null) {
             try {
                 s = m.current();
+            } catch (RvmException e) {
+                // deposed while it mapped the regions
+                throw new ResourceException(e.code() == ErrorCode.NOT_LEADER || e.code() == ErrorCode.NO_QUORUM
+                        ? Messages.notLeader(e.getMessage()) : Messages.leaderCannotServe(m.memberId(), e.getMessage()), e);
             } catch (RuntimeException e) {
-                throw new ResourceException(Messages.notLeader(e.getMessage()), e);
+                throw new ResourceException(Messages.leaderCannotServe(m.memberId(), e.getMessage()), e);
             }
             if (s == null) {
                 RvmException why = m.notLeader();

@@ -71,10 +71,14 @@ class ReplicatedAdapterTest {
     }
 
     private RvmResourceAdapter member(String id) throws ResourceAdapterInternalException {
+        return member(id, "accounts:accounts:0:8192");
+    }
+
+    private RvmResourceAdapter member(String id, String regions) throws ResourceAdapterInternalException {
         RvmResourceAdapter a = new RvmResourceAdapter();
         a.setStoreDirectory(dir.resolve(id).toString());
         a.setLogSize(1L << 20);
-        a.setRegions("accounts:accounts:0:8192");
+        a.setRegions(regions);
         a.setLockTimeoutMillis(300L);
         a.setReplicaGroup(group.toString());
         a.setReplicaMemberId(id);
@@ -257,6 +261,32 @@ class ReplicatedAdapterTest {
         xa2.commit(inDoubt, false);
         assertEquals(4242, r.getLong(8));
         assertEquals(List.of(), List.of(xa2.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)));
+    }
+
+    /**
+     * A member configured with regions larger than the group's segments (which the first leader created) is elected
+     * and then cannot map them: its connections are refused saying that (RVM000140, naming the segment and the sizes),
+     * not that it is a replica that does not lead (RVM000136).
+     */
+    @Test
+    void aLeaderWhoseRegionsDoNotFitTheGroupsSegmentsSaysSoRatherThanThatItDoesNotLead() throws Exception {
+        startGroup();
+        RvmResourceAdapter a = member("a");
+        assertEquals(a, awaitLeader(a)); // with the witness's vote; it creates the segment, 8192 bytes
+        RvmResourceAdapter b = member("b", "accounts:accounts:0:16384");
+        awaitGauge(a, "ReplicaMembersBehind", v -> v == 0);
+        awaitGauge(a, "ReplicaFollowerLagMax", v -> v == 0);
+        a.stop(); // b is elected with the witness's vote
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        String message = "";
+        while (!message.contains("RVM000140") && System.currentTimeMillis() < deadline) {
+            message = assertThrows(ResourceException.class, b::store).getMessage();
+            Thread.sleep(20);
+        }
+        assertTrue(message.contains("RVM000140") && message.contains("member b leads")
+                && message.contains("segment 'accounts' has 8192 bytes, the regions need 16384")
+                && !message.contains("RVM000136"), message);
+        assertEquals(2L, statistics(b).getValue("ReplicaRole"), "b leads");
     }
 
     @ParameterizedTest
