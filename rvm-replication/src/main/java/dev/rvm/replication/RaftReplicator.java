@@ -33,7 +33,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * the member. Thread-safe.
  */
 final class RaftReplicator implements LogReplicator {
-    private final Replica replica;
+    private final MemberLifecycle replica;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private volatile String fencedBecause;
@@ -46,7 +46,7 @@ final class RaftReplicator implements LogReplicator {
     private final LongAdder batches = new LongAdder();
     private final LongAdder replicateNanos = new LongAdder();
 
-    RaftReplicator(Replica replica) {
+    RaftReplicator(MemberLifecycle replica) {
         this.replica = replica;
     }
 

@@ -23,17 +23,17 @@ import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 
 /**
- * The Ratis state machine of a member: hands each committed entry to its {@link Replica}, which applies it to the
- * replica store while the member follows and ignores it while the member's own store is active (that store wrote
- * it). A snapshot is the index the member's directory holds durably: a follower's replica store checkpointed (the
+ * The Ratis state machine of a member: hands each committed entry to its {@link MemberLifecycle}, which applies it
+ * to the replica store while the member follows and ignores it while the member's own store is active (that store
+ * wrote it). A snapshot is the index the member's directory holds durably: a follower's replica store checkpointed (the
  * segments forced and the head moved), or what the leader's store has forced; the snapshot file itself is empty and
  * only names that term and index. Driven by Ratis's single applier thread.
  */
 final class StoreStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
-    private final Replica replica;
+    private final MemberLifecycle replica;
 
-    StoreStateMachine(Replica replica) {
+    StoreStateMachine(MemberLifecycle replica) {
         this.replica = replica;
     }
 
@@ -107,7 +107,7 @@ final class StoreStateMachine extends BaseStateMachine {
     /**
      * A snapshot names the Raft index up to which the member's directory holds every entry durably: on a follower
      * the replica store checkpointed (everything applied), on the leader what its store has forced (see
-     * {@link Replica#snapshotIndex}). Ratis then purges its log up to that index. The file itself is empty.
+     * {@link MemberLifecycle#snapshotIndex}). Ratis then purges its log up to that index. The file itself is empty.
      */
     @Override
     public long takeSnapshot() throws IOException {

@@ -15,10 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Ratis's shared timer threads ({@code timer0}..{@code timer7}, {@link RatisTimers}) end when the last member closes,
- * and a member started afterwards in the same class loader gets working timers again.
+ * The threads Ratis and gRPC share among the members of a class loader ({@link RatisSharedThreads}): Ratis's timers
+ * ({@code timer0}..{@code timer7}) end when the last member closes, and a member started afterwards gets working
+ * timers again; gRPC's event loops and executors have ended when the last member's close returns (an undeploy then
+ * closes the class loader, which they would otherwise still need).
  */
-class SharedTimersTest {
+class SharedThreadsTest {
     @TempDir
     Path dir;
 
@@ -55,5 +57,21 @@ class SharedTimersTest {
             c.awaitLeader(Duration.ofSeconds(60));
             timeout();
         }
+    }
+
+    private static List<String> grpcThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(RatisSharedThreads::isSharedGrpcThread).map(Thread::getName).toList();
+    }
+
+    @Test
+    void theLastMembersCloseReturnsOnlyOnceGrpcsSharedThreadsHaveEnded() throws Exception {
+        try (Cluster c = new Cluster(dir.resolve("grpc"), 3, 1 << 20, b -> b)) {
+            c.startAll();
+            c.awaitLeader(Duration.ofSeconds(60));
+            assertFalse(grpcThreads().isEmpty(), "gRPC's event loops while members are open");
+        }
+        // no waiting here: the close itself must have waited
+        assertEquals(List.of(), grpcThreads(), "gRPC threads alive when the last member's close returned");
     }
 }
