@@ -11,14 +11,13 @@ import org.apache.ratis.util.TimeoutTimer;
  * Ends the threads Ratis shares among the members of a class loader once the last of them has closed, so that an
  * undeployed adapter leaves none behind. Two kinds:
  *
- * <p><b>Timers.</b> Ratis 3.2.2 runs its
- * timeouts (log appenders' retries, batched log lines, client requests) on up to eight {@code java.util.Timer}
- * threads named {@code timer0} to {@code timer7}, created on first use, held by a static {@code TimeoutTimer} and
- * never cancelled: in WildFly they outlived an undeployed adapter, and each redeploy would have added eight more, each
- * keeping the old deployment's class loader (their context class loader). Ratis offers no way to stop them, so the
- * timers are cancelled and their lazy holders reset through reflection (the fields of Ratis 3.2.2; if they are not
- * there the timers are left running and a warning says so): a member started later in the same class loader gets new
- * ones.
+ * <p><b>Timers.</b> Ratis 3.2.2 runs its timeouts (log appenders' retries, batched log lines, client requests) on up
+ * to eight {@code java.util.Timer} threads named {@code timer0} to {@code timer7}, created on first use, held by a
+ * static {@code TimeoutTimer} and never cancelled: in WildFly they outlived an undeployed adapter, and each redeploy
+ * would have added eight more, each keeping the old deployment's class loader (their context class loader). Ratis
+ * offers no way to stop them, so the timers are cancelled and their lazy holders reset through reflection (the fields
+ * of Ratis 3.2.2; if they are not there the timers are left running and a warning says so): a member started later in
+ * the same class loader gets new ones.
  *
  * <p><b>gRPC's shared event loops and executors</b> ({@code grpc-default-boss-ELG-*}, {@code grpc-default-worker-ELG-*},
  * {@code grpc-default-executor-*}, {@code grpc-shared-destroyer-*}, Netty's {@code globalEventExecutor-*}): a Ratis
